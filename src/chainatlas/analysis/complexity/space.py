@@ -1,0 +1,273 @@
+r"""Product space: proximity, density (relatedness), distance, COI and COG.
+
+Definitions (Hidalgo et al. 2007; Hausmann et al. 2014, *The Atlas of Economic Complexity*):
+
+* proximity :math:`\phi_{pp'} = C_{pp'} / \max(k_{p,0}, k_{p',0})` with :math:`C = M^\top M` --
+  the minimum of the two conditional probabilities of co-presence; the asymmetric option keeps
+  :math:`P(p' \mid p) = C_{pp'} / k_{p,0}`; the continuous option uses
+  :math:`(1 + \mathrm{corr}(RCA_{\cdot p}, RCA_{\cdot p'})) / 2`;
+* density :math:`d_{cp} = \sum_{p'} M_{cp'} \phi_{pp'} / \sum_{p'} \phi_{pp'}`, distance ``1 - d``;
+* COI :math:`= \sum_p d_{cp} (1 - M_{cp}) PCI_p`;
+* COG :math:`= (1 - M_{cp}) \sum_{p'} (1 - M_{cp'}) PCI_{p'} \phi_{p'p} / \sum_{p''} \phi_{p'p''}`
+  (Growth Lab), optionally minus :math:`(1 - d_{cp}) PCI_p` and without the ``(1 - M_cp)`` mask
+  (Hidalgo's opportunity gain, OEC).
+
+Large sparse inputs never materialise the P x P proximity matrix: see :func:`times_proximity`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from chainatlas.analysis.complexity.matrix import Matrix, _safe_inverse
+
+__all__ = [
+    "cog",
+    "coi",
+    "continuous_proximity",
+    "density",
+    "density_for",
+    "distance",
+    "proximity",
+    "times_proximity",
+]
+
+
+def _dense(x: Matrix) -> np.ndarray:
+    return x.toarray() if sp.issparse(x) else np.asarray(x, dtype=float)
+
+
+def proximity(mcp: Matrix, *, asymmetric: bool = False, diagonal: float | None = 1.0) -> np.ndarray:
+    """Co-presence proximity between products (dense P x P).
+
+    Parameters
+    ----------
+    mcp : region x product presence matrix (dense or sparse).
+    asymmetric : if True return :math:`P(p' | p) = C_{pp'} / k_p` (row p), as the reference's
+        ``asymmetric=True``; otherwise the symmetric minimum conditional probability.
+    diagonal : value written on the diagonal of products present somewhere (1 or 0 by variant);
+        None leaves the computed value (1).
+
+    Products present nowhere have an all-zero row and column rather than the reference's NaNs,
+    so they cannot contaminate density or COG of other products.
+    """
+    c = mcp.T @ mcp
+    c = _dense(c)
+    k = np.asarray(mcp.sum(axis=0)).ravel().astype(float)
+    if asymmetric:
+        phi = c * _safe_inverse(k)[:, None]
+    else:
+        phi = c / np.maximum(np.maximum(k[:, None], k[None, :]), 1e-300)
+        phi[k == 0, :] = 0.0
+        phi[:, k == 0] = 0.0
+    if diagonal is not None:
+        idx = np.flatnonzero(k > 0)
+        phi[idx, idx] = diagonal
+    return phi
+
+
+def continuous_proximity(rca: Matrix, *, diagonal: float | None = 1.0) -> np.ndarray:
+    r"""Continuous proximity :math:`(1 + \rho_{pp'}) / 2` from the correlation of RCA columns.
+
+    Columns with zero variance have no correlation; their proximities are 0 (reference: NaN).
+    """
+    n = rca.shape[0]
+    if sp.issparse(rca):
+        mu = np.asarray(rca.mean(axis=0)).ravel()
+        cov = (_dense(rca.T @ rca) - n * np.outer(mu, mu)) / max(n - 1, 1)
+    else:
+        r = np.asarray(rca, dtype=float)
+        r = r - r.mean(axis=0)
+        cov = (r.T @ r) / max(n - 1, 1)
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    inv = _safe_inverse(sd)
+    phi = (1.0 + cov * inv[:, None] * inv[None, :]) / 2.0
+    phi[sd == 0, :] = 0.0
+    phi[:, sd == 0] = 0.0
+    if diagonal is not None:
+        idx = np.flatnonzero(sd > 0)
+        phi[idx, idx] = diagonal
+    return phi
+
+
+def density(x: Matrix, phi: np.ndarray) -> np.ndarray:
+    r"""Density :math:`d_{cp} = \sum_{p'} x_{cp'} \phi_{pp'} / \sum_{p'} \phi_{pp'}`.
+
+    ``x`` is M (or RCA for continuous proximity).  Products whose proximity row sums to zero (no
+    neighbours at all) get density 0: nothing related is present.
+    """
+    num = np.asarray(x @ phi.T)
+    return num * _safe_inverse(phi.sum(axis=1))[None, :]
+
+
+def density_for(mcp_row: object, proximity: object) -> np.ndarray | pd.Series:
+    """Density of every product for *one* region, given any proximity matrix.
+
+    Parameters
+    ----------
+    mcp_row : 1-D presence (or RCA) vector; a Series is aligned on the proximity's labels.
+    proximity : P x P matrix; a DataFrame keeps product labels (index = product p, columns p').
+
+    Returns
+    -------
+    ndarray, or a Series indexed by product when ``proximity`` is a DataFrame.
+    """
+    if isinstance(proximity, pd.DataFrame):
+        labels = proximity.index
+        phi = proximity.reindex(columns=labels).to_numpy(dtype=float, na_value=0.0)
+        if isinstance(mcp_row, pd.Series):
+            row = mcp_row.reindex(labels).fillna(0).to_numpy(dtype=float)
+        else:
+            row = np.asarray(mcp_row, dtype=float).ravel()
+        return pd.Series(density(row[None, :], phi)[0], index=labels, name="density")
+    phi = np.nan_to_num(np.asarray(proximity, dtype=float))
+    row = np.asarray(mcp_row, dtype=float).ravel()
+    if row.shape[0] != phi.shape[0]:
+        raise ValueError(f"presence row has {row.shape[0]} products, proximity has {phi.shape[0]}")
+    return density(row[None, :], phi)[0]
+
+
+def distance(density_matrix: np.ndarray) -> np.ndarray:
+    """Distance = 1 - density (the Atlas's measure of how far a region is from a product)."""
+    return 1.0 - density_matrix
+
+
+def coi(density_matrix: np.ndarray, mcp: Matrix, pci: np.ndarray) -> np.ndarray:
+    r"""Complexity outlook index, unstandardised: :math:`\sum_p d_{cp}(1 - M_{cp}) PCI_p`."""
+    d = np.nan_to_num(density_matrix)
+    p = np.nan_to_num(pci)
+    total = d @ p
+    present = np.asarray(_mul(mcp, d) @ p).ravel()
+    return total - present
+
+
+def _mul(m: Matrix, dense: np.ndarray) -> Matrix:
+    """Elementwise product that stays sparse when ``m`` is sparse."""
+    return sp.csr_array(m).multiply(dense).tocsr() if sp.issparse(m) else m * dense
+
+
+def cog(
+    mcp: Matrix,
+    phi: np.ndarray,
+    pci: np.ndarray,
+    *,
+    density_matrix: np.ndarray | None = None,
+    mask_present: bool = True,
+    loss_term: bool = False,
+) -> np.ndarray:
+    r"""Complexity outlook gain from a dense proximity matrix.
+
+    .. math:: COG_{cp} = (1 - M_{cp}) \sum_{p'} (1 - M_{cp'}) PCI_{p'} \phi_{p'p} / \sum_{p''} \phi_{p'p''}
+
+    The ``(1 - M_cp)`` factor is dropped when ``mask_present`` is False, and
+    :math:`(1 - d_{cp}) PCI_p` is subtracted when ``loss_term`` is True.
+    """
+    p = np.nan_to_num(pci)
+    w = p * _safe_inverse(phi.sum(axis=1))
+    base = (w @ phi)[None, :] - np.asarray(_mul_row(mcp, w) @ phi)
+    return finish_cog(base, mcp, p, density_matrix, mask_present, loss_term)
+
+
+def _mul_row(m: Matrix, w: np.ndarray) -> Matrix:
+    if sp.issparse(m):
+        return sp.csr_array(m @ sp.diags_array(w))
+    return m * w[None, :]
+
+
+def finish_cog(
+    base: np.ndarray,
+    mcp: Matrix,
+    pci: np.ndarray,
+    density_matrix: np.ndarray | None,
+    mask_present: bool,
+    loss_term: bool,
+) -> np.ndarray:
+    """Apply the variant-dependent tail of COG to ``sum_p' (1 - M_cp') w_p' phi_p'p`` (in place)."""
+    if mask_present:
+        _zero_present(base, mcp)
+    if loss_term:
+        if density_matrix is None:
+            raise ValueError("the COG loss term needs the density matrix")
+        base -= (1.0 - np.nan_to_num(density_matrix)) * pci[None, :]
+    return base
+
+
+def _zero_present(a: np.ndarray, mcp: Matrix) -> None:
+    """a *= (1 - M) in place; for binary sparse M only the present cells are touched."""
+    if sp.issparse(mcp):
+        coo = sp.coo_array(mcp)
+        a[coo.row, coo.col] *= 1.0 - coo.data
+    else:
+        a *= 1.0 - mcp
+
+
+def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndarray:
+    r"""Compute ``x @ phi`` for the symmetric min-conditional proximity without building ``phi``.
+
+    Why: ``phi`` is P x P -- 3.2 GB for 20,000 products -- and multiplying by it costs
+    :math:`O(qP^2)`.  But :math:`1/\max(k_p, k_{p'}) = \min(1/k_p, 1/k_{p'})` takes one of only L
+    distinct values (ubiquities are integers), and min can be written as a telescoping sum of
+    indicator products.  Sorting products by ubiquity into levels :math:`K_1 < \dots < K_L` with
+    product sets :math:`T_j`, and writing :math:`B_j = x_{T_j} M_{T_j}^\top` (q x regions),
+
+    .. math:: (x\phi)_{\cdot T_m} = \Big(\tfrac{1}{K_m}\sum_{j\le m} B_j + \sum_{j>m} \tfrac{B_j}{K_j}\Big) M_{T_m}
+
+    so each level costs one dense (q x R) @ (R x |T_m|) product over the *region* side: total
+    :math:`O(qRP)` instead of :math:`O(qP^2)`, with R (regions) << P.  Levels with at most
+    ``small_level`` products are cheaper column by column and are batched through the explicit
+    proximity columns instead.  The diagonal is the natural 1; products with zero ubiquity get 0.
+
+    Parameters
+    ----------
+    x : q x P matrix (dense or sparse).
+    mcp : R x P binary presence matrix (dense or sparse).
+
+    Returns
+    -------
+    ndarray, q x P (a transposed, Fortran-ordered view: columns are contiguous).
+    """
+    m_csc = sp.csc_array(mcp, dtype=float)
+    n_r, n_p = m_csc.shape
+    k = np.asarray(m_csc.sum(axis=0)).ravel()
+    x_csc = sp.csc_array(x, dtype=float)
+    q = x_csc.shape[0]
+    # Built transposed (one row per product, in ubiquity order) so every level writes one
+    # contiguous block; scattered column writes into a q x P array cost more than the algebra.
+    out_t = np.zeros((n_p, q))
+    live = np.flatnonzero(k > 0)
+    if live.size == 0:
+        return out_t.T
+    order = live[np.argsort(k[live], kind="stable")]
+    levels, starts, counts = np.unique(k[order], return_index=True, return_counts=True)
+
+    inv_k = _safe_inverse(k)
+    g = np.zeros((q, n_r))
+    rest = np.asarray((x_csc @ sp.diags_array(inv_k) @ m_csc.T).todense())  # sum_j B_j / K_j
+    h = np.empty_like(g)
+    sorted_t = np.empty((live.size, q))
+    few: list[tuple[int, int]] = []
+    for level, start, count in zip(levels, starts, counts, strict=True):
+        idx = order[start : start + count]
+        m_t = m_csc[:, idx]
+        b = sp.csr_array(x_csc[:, idx] @ m_t.T)  # canonical: no duplicate entries
+        rows = np.repeat(np.arange(q), np.diff(b.indptr))
+        g[rows, b.indices] += b.data
+        rest[rows, b.indices] -= b.data / level
+        if count <= small_level:
+            few.append((start, count))
+            continue
+        np.multiply(g, 1.0 / level, out=h)
+        h += rest
+        sorted_t[start : start + count] = m_t.T.toarray() @ h.T
+    if few:
+        pos = np.concatenate([np.arange(s0, s0 + c0) for s0, c0 in few])
+        for chunk in np.array_split(pos, max(1, pos.size // 256)):
+            prods = order[chunk]
+            cols = _dense(m_csc.T @ m_csc[:, prods])  # C[:, prods], P x |chunk|
+            cols /= np.maximum(k[:, None], k[prods][None, :])
+            cols[k == 0, :] = 0.0
+            sorted_t[chunk] = np.asarray(x_csc @ cols).T
+    out_t[order] = sorted_t
+    return out_t.T

@@ -1,0 +1,85 @@
+"""Resolving what a user typed (Chinese, English, code, short form, near miss) to one record.
+
+Why pure: the facade hands in the candidate names from the store; this module only decides. Exact
+matches on code or id win, then exact names (either language, short forms such as 滨州 for 滨州市),
+then unique prefixes; otherwise the caller raises an error with the closest names as suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"[\s_·]+")
+
+
+def normalise(text: str) -> str:
+    """Case-, space- and hyphen-insensitive form used for matching."""
+    return _SPACE.sub("", str(text)).replace("-", "").replace("'", "").lower()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record that can be found: its key, every name it answers to, a label and a priority."""
+
+    key: str
+    names: tuple[str, ...]
+    label: str
+    priority: int = 0  # lower wins a tie (provinces before prefectures before counties)
+
+
+@dataclass
+class Match:
+    key: str | None
+    ambiguous: list[Candidate]
+    suggestions: list[str]
+
+
+def resolve(query: str, candidates: list[Candidate], max_suggestions: int = 5) -> Match:
+    """Find the candidate ``query`` names, or say which ones it might have meant."""
+    q = normalise(query)
+    if not q:
+        return Match(None, [], [])
+    exact_key = [c for c in candidates if normalise(c.key) == q]
+    if exact_key:
+        return Match(exact_key[0].key, [], [])
+    exact = [c for c in candidates if any(normalise(n) == q for n in c.names if n)]
+    if exact:
+        return _best(exact)
+    prefix = [c for c in candidates if any(normalise(n).startswith(q) for n in c.names if n)]
+    if prefix and len(q) >= 2:
+        best = _best(prefix)
+        if best.key is not None:
+            return best
+        return Match(None, best.ambiguous, [c.label for c in best.ambiguous[:max_suggestions]])
+    return Match(None, [], suggest(query, candidates, max_suggestions))
+
+
+def _best(found: list[Candidate]) -> Match:
+    top = min(c.priority for c in found)
+    best = [c for c in found if c.priority == top]
+    unique = {c.key: c for c in best}
+    if len(unique) == 1:
+        return Match(best[0].key, [], [])
+    return Match(None, list(unique.values()), [c.label for c in unique.values()])
+
+
+def suggest(query: str, candidates: list[Candidate], n: int = 5) -> list[str]:
+    """Labels of the candidates whose names are closest to ``query``."""
+    q = normalise(query)
+    index: dict[str, Candidate] = {}
+    for c in candidates:
+        for name in c.names:
+            if name:
+                index.setdefault(normalise(name), c)
+    close = difflib.get_close_matches(q, list(index), n=n * 3, cutoff=0.6)
+    contained = [k for k in index if q and (q in k or (len(k) >= 2 and k in q))]
+    labels: list[str] = []
+    for key in close + sorted(contained, key=len):
+        label = index[key].label
+        if label not in labels:
+            labels.append(label)
+        if len(labels) >= n:
+            break
+    return labels

@@ -1,0 +1,185 @@
+"""The ``chainatlas`` command line: a thin face over :class:`chainatlas.Atlas`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs
+from chainatlas.store.db import default_path
+
+app = typer.Typer(help="Regional industrial-chain analysis: chains, regions, firms, diagnosis, reports.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+chain_app = typer.Typer(help="Look at one chain.", no_args_is_help=True)
+region_app = typer.Typer(help="Look at one region.", no_args_is_help=True)
+app.add_typer(chain_app, name="chain")
+app.add_typer(region_app, name="region")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result's to_dict() as JSON.")]
+
+
+@app.callback()
+def main(db: Annotated[Path | None, typer.Option("--db", help="Atlas store file (default: user data dir).",
+                                                  envvar="CHAINATLAS_DB")] = None) -> None:
+    STATE["db"] = db
+
+
+@app.command()
+@handled
+def init(force: Annotated[bool, typer.Option("--force", help="Rebuild the store from scratch.")] = False,
+         empty: Annotated[bool, typer.Option("--empty", help="Create an empty store (no reference atlas).")] = False,
+         ) -> None:
+    """Create the store and load the embedded reference atlas."""
+    from chainatlas.atlas import open_atlas
+
+    path = Path(STATE["db"]) if STATE["db"] else default_path()
+    if path.exists():
+        if not force:
+            console.print(f"{path} exists; use --force to rebuild it")
+            raise typer.Exit(0)
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        bar.add_task("loading the reference atlas…", total=None)
+        a = open_atlas(path, seed=not empty)
+    counts = a.counts()
+    a.close()
+    console.print(f"created {path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command("import")
+@handled
+def import_(kind: Annotated[str, typer.Argument(help="regions, sources, chains, nodes, chain_nodes, links, "
+                                                      "enterprises, production, indicators, observations…")],
+            file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON / JSON Lines or Parquet file.")],
+            map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN: read FIELD from COLUMN.")] = None,
+            set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE: the same value for every row.")] = None,
+            fmt: Annotated[str | None, typer.Option("--format", help="csv, xlsx, json, parquet (default: by suffix).")] = None,
+            sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name.")] = None,
+            where: Annotated[list[str] | None, typer.Option("--where", help="COLUMN=VALUE: import only matching rows.")] = None,
+            skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Leave out rows with problems (listed) "
+                                                       "instead of refusing the whole file.")] = False,
+            dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
+            json: JsonOpt = False) -> None:
+    """Import a file (all-or-nothing; records with an existing id are replaced)."""
+    a = atlas(write=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
+                  disable=json) as bar:
+        bar.add_task(f"validating and importing {file}…", total=None)
+        report = a.import_file(kind, file, mapping=parse_pairs(map_, "--map"), constants=parse_pairs(set_, "--set"),
+                               fmt=fmt, sheet=sheet, dry_run=dry_run, where=parse_pairs(where, "--where"),
+                               on_error="skip" if skip_invalid else "refuse")
+    if json:
+        emit_json(report.to_dict())
+        return
+    verb = "would add" if dry_run else "added"
+    for k in report.added:
+        console.print(f"{k}: {verb} {report.added[k]}, {'would update' if dry_run else 'updated'} {report.updated[k]}")
+    if report.skipped:
+        console.print(f"[yellow]skipped {len(report.skipped)} problem(s):[/]")
+        for problem in report.skipped[:20]:
+            console.print(f"  - {problem}")
+    for k, cols in report.ignored_columns.items():
+        console.print(f"[yellow]ignored columns for {k}:[/] {', '.join(cols)}")
+
+
+@app.command()
+@handled
+def export(out: Annotated[Path, typer.Argument(help="Folder for tables, or a file for --graph.")],
+           fmt: Annotated[str, typer.Option("--format", help="csv, parquet, xlsx, json; graphml or json for --graph.")] = "csv",
+           kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these entity kinds.")] = None,
+           graph: Annotated[str | None, typer.Option("--graph", help="Export this chain's graph instead ('all' for every node).")] = None,
+           ) -> None:
+    """Export tables (one file per kind) or a chain graph (GraphML / node-link JSON)."""
+    a = atlas()
+    if graph:
+        path = a.export_graph(None if graph == "all" else graph, out, fmt if fmt != "csv" else None)
+        console.print(f"wrote {path}")
+        return
+    for path in a.export(out, fmt, kind):
+        console.print(f"wrote {path}")
+
+
+@app.command()
+@handled
+def chains(json: JsonOpt = False) -> None:
+    """List the chains with node counts per stage."""
+    result = atlas().chains()
+    if json:
+        emit_json(result.to_dict())
+    else:
+        console.print(frame_table(result.rows, "chains"))
+
+
+@chain_app.command("show")
+@handled
+def chain_show(chain: Annotated[str, typer.Argument(help="Chain id or name (copper, 铝, 光伏…).")],
+               json: JsonOpt = False) -> None:
+    """Show a chain laid out upstream → downstream."""
+    view = atlas().chain(chain)
+    if json:
+        emit_json(view.to_dict())
+        return
+    from rich.columns import Columns
+    from rich.panel import Panel
+
+    names = dict(zip(view.nodes["id"], view.nodes["name_zh"] + "\n[dim]" + view.nodes["name_en"] + "[/]",
+                     strict=True))
+    panels = [Panel("\n".join(names[n] for n in layer["nodes"]), title=f"{layer['stage']} {layer['depth'] + 1}",
+                    expand=False) for layer in view.layers]
+    c = view.chain
+    console.print(f"[bold]{c['name_zh']} {c['name_en']}[/] ({c['id']}): {len(view.nodes)} nodes, {len(view.links)} links")
+    console.print(Columns(panels))
+    if view.shared:
+        console.print("shared with other chains: " + "; ".join(f"{n} ({', '.join(cs)})" for n, cs in view.shared.items()))
+
+
+@region_app.command("show")
+@handled
+def region_show(region: Annotated[str, typer.Argument(help="Region code or name (滨州, Binzhou, 371600).")],
+                json: JsonOpt = False) -> None:
+    """Show a region: where it is, its firms, chains and indicators with sources."""
+    view = atlas().region(region)
+    if json:
+        emit_json(view.to_dict())
+        return
+    console.print(repr(view))
+    if len(view.chains):
+        console.print(frame_table(view.chains, "chains present"))
+    if len(view.enterprises):
+        console.print(frame_table(view.enterprises[["id", "name_zh", "name_en", "region", "listed", "stock_code"]],
+                                  "firms"))
+    if len(view.observations):
+        obs = view.observations[["indicator", "node_id", "year", "value", "unit", "source_title", "source_date"]]
+        console.print(frame_table(obs, "indicators"))
+
+
+@app.command()
+@handled
+def search(text: Annotated[str, typer.Argument(help="Chinese, English, code or id.")], json: JsonOpt = False) -> None:
+    """Find regions, chains, nodes and firms by name (either language) or code."""
+    result = atlas().search(text)
+    if json:
+        emit_json(result.to_dict())
+    else:
+        console.print(frame_table(result.rows, result.title))
+
+
+@app.command()
+@handled
+def check(json: JsonOpt = False) -> None:
+    """Validate the loaded atlas: cycles, names, units, sources, plausibility, regions."""
+    report = atlas().check()
+    if json:
+        emit_json(report.to_dict())
+    else:
+        if report.findings:
+            console.print(frame_table(report.to_frame(), "findings", max_rows=200))
+        console.print(("[green]ok[/]" if report.ok else "[red]FAILED[/]") +
+                      f": {len(report.errors)} errors, {len(report.findings) - len(report.errors)} warnings; "
+                      + ", ".join(f"{v} {k}" for k, v in report.counts.items()))
+    if not report.ok:
+        raise typer.Exit(1)

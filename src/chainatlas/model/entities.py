@@ -1,0 +1,286 @@
+"""Domain entities and the field specifications every importer validates against.
+
+Why specs as data: one table of fields (name, type, required, allowed values, reference) drives the
+DuckDB schema, the row-level import validation, the export column order and the docs, so they cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a node sits along a chain."""
+
+    UPSTREAM = "upstream"
+    MIDSTREAM = "midstream"
+    DOWNSTREAM = "downstream"
+
+
+STAGE_ORDER = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
+REGION_LEVELS = ("country", "province", "prefecture", "county")
+SUBJECT_KINDS = ("region", "enterprise", "node")
+SOURCE_KINDS = (
+    "statistics", "government", "company-report", "exchange-filing", "industry-association",
+    "news", "research", "standard", "dataset", "user", "derived",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an entity: how it is typed, checked and stored."""
+
+    name: str
+    type: str = "str"  # str | int | float | bool
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    references: str | None = None  # entity kind whose key this column must name
+    help: str = ""
+
+    @property
+    def sql_type(self) -> str:
+        return {"str": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "bool": "BOOLEAN"}[self.type]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """An importable kind of record: its table, key and fields."""
+
+    kind: str
+    table: str
+    key: tuple[str, ...]
+    fields: tuple[Field, ...]
+    help: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+SPECS: dict[str, EntitySpec] = {}
+
+
+def _spec(kind: str, table: str, key: tuple[str, ...], help: str, *fields: Field) -> EntitySpec:
+    spec = EntitySpec(kind, table, key, fields, help)
+    SPECS[kind] = spec
+    return spec
+
+
+_spec(
+    "sources", "sources", ("id",), "Where numbers come from.",
+    Field("id", required=True),
+    Field("title", required=True),
+    Field("publisher", required=True),
+    Field("date"),
+    Field("kind", choices=SOURCE_KINDS),
+    Field("url"),
+    Field("note"),
+)
+_spec(
+    "regions", "regions", ("code",), "Administrative divisions (6-digit codes).",
+    Field("code", required=True, help="6-digit administrative division code"),
+    Field("name_zh", required=True),
+    Field("name_en", required=True),
+    Field("short_zh"),
+    Field("level", required=True, choices=REGION_LEVELS),
+    Field("parent", references="regions"),
+    Field("lon", "float"),
+    Field("lat", "float"),
+)
+_spec(
+    "chains", "chains", ("id",), "Named sets of nodes.",
+    Field("id", required=True),
+    Field("name_zh", required=True),
+    Field("name_en", required=True),
+    Field("aliases", help="'|'-separated other names"),
+    Field("description_zh"),
+    Field("description_en"),
+    Field("main_paths", help="';'-separated paths, each '>'-separated node ids"),
+)
+_spec(
+    "nodes", "nodes", ("id",), "Products, materials and activities of chains.",
+    Field("id", required=True),
+    Field("name_zh", required=True),
+    Field("name_en", required=True),
+    Field("stage", required=True, choices=tuple(s.value for s in Stage)),
+    Field("primary", "bool", help="a primary (bulk) midstream product, e.g. electrolytic aluminium"),
+    Field("unit", required=True, help="unit its quantities are counted in"),
+    Field("gb4754"),
+    Field("hs"),
+    Field("unit_value", "float"),
+    Field("unit_value_unit"),
+    Field("unit_value_year", "int"),
+    Field("unit_value_source", references="sources"),
+    Field("aliases", help="'|'-separated other names"),
+    Field("description_zh"),
+    Field("description_en"),
+)
+_spec(
+    "chain_nodes", "chain_nodes", ("chain_id", "node_id"), "Which nodes belong to which chains.",
+    Field("chain_id", required=True, references="chains"),
+    Field("node_id", required=True, references="nodes"),
+)
+_spec(
+    "links", "links", ("source_node", "target_node"), "Input node → output node.",
+    Field("source_node", required=True, references="nodes", help="the input"),
+    Field("target_node", required=True, references="nodes", help="the output"),
+    Field("coefficient", "float", help="units of input per unit of output"),
+    Field("coefficient_unit"),
+    Field("source_id", references="sources"),
+)
+_spec(
+    "plausibility", "plausibility", ("node_id", "indicator"), "Plausible ranges per node and indicator.",
+    Field("node_id", required=True, references="nodes"),
+    Field("indicator", required=True),
+    Field("min", "float"),
+    Field("max", "float"),
+    Field("unit", required=True),
+)
+_spec(
+    "enterprises", "enterprises", ("id",), "Firms and plants.",
+    Field("id", required=True, help="stable id: a slug, or the unified social credit code"),
+    Field("name_zh", required=True),
+    Field("name_en", required=True),
+    Field("region", required=True, references="regions"),
+    Field("listed", "bool"),
+    Field("exchange"),
+    Field("stock_code"),
+    Field("high_tech", "bool"),
+    Field("above_size", "bool"),
+    Field("uscc", help="unified social credit code"),
+    Field("source_id", references="sources"),
+    Field("note"),
+)
+_spec(
+    "production", "production", ("enterprise_id", "node_id", "year"),
+    "Which firm makes which node, with capacity/output/revenue where public.",
+    Field("enterprise_id", required=True, references="enterprises"),
+    Field("node_id", required=True, references="nodes"),
+    Field("year", "int", required=True),
+    Field("capacity", "float"),
+    Field("output", "float"),
+    Field("quantity_unit", help="unit of capacity and output; converted to the node's unit on import"),
+    Field("revenue", "float"),
+    Field("revenue_unit", help="currency unit of revenue; converted to yuan on import"),
+    Field("source_id", required=True, references="sources"),
+    Field("note"),
+)
+_spec(
+    "indicators", "indicators", ("id",), "Definitions of observation indicators.",
+    Field("id", required=True),
+    Field("name_zh", required=True),
+    Field("name_en", required=True),
+    Field("unit"),
+    Field("direction", choices=("higher", "lower")),
+    Field("min", "float"),
+    Field("max", "float"),
+    Field("description"),
+)
+_spec(
+    "observations", "observations", ("subject_kind", "subject_id", "node_id", "indicator", "year"),
+    "Indicators of regions, firms and nodes.",
+    Field("subject_kind", required=True, choices=SUBJECT_KINDS),
+    Field("subject_id", required=True),
+    Field("node_id", references="nodes", help="the node a region's figure is about, if any"),
+    Field("indicator", required=True, references="indicators"),
+    Field("year", "int", required=True),
+    Field("value", "float", required=True),
+    Field("unit", required=True),
+    Field("source_id", required=True, references="sources"),
+    Field("note"),
+)
+
+# Order in which kinds must be loaded so references resolve.
+LOAD_ORDER = [
+    "sources", "regions", "chains", "nodes", "chain_nodes", "links", "plausibility",
+    "enterprises", "production", "indicators", "observations",
+]
+
+
+def resolve_kind(name: str) -> EntitySpec:
+    """Find an entity spec by kind, accepting singular forms (``region`` → ``regions``)."""
+    key = name.strip().lower().replace("-", "_")
+    for candidate in (key, key + "s", key.removesuffix("s")):
+        if candidate in SPECS:
+            return SPECS[candidate]
+    aliases = {"firms": "enterprises", "firm": "enterprises", "enterprise": "enterprises"}
+    if key in aliases:
+        return SPECS[aliases[key]]
+    from chainatlas.errors import DataError
+
+    raise DataError(f"unknown entity kind {name!r}; one of {', '.join(SPECS)}")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent: str | None = None
+    short_zh: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_zh} {self.name_en} ({self.code})"
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    name_zh: str
+    name_en: str
+    stage: str
+    unit: str
+    primary: bool = False
+    gb4754: str | None = None
+    hs: str | None = None
+    unit_value: float | None = None
+    unit_value_unit: str | None = None
+    unit_value_year: int | None = None
+    unit_value_source: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_zh} {self.name_en} ({self.id})"
+
+
+@dataclass(frozen=True)
+class Chain:
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    main_paths: tuple[tuple[str, ...], ...] = ()
+    nodes: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_zh} {self.name_en} ({self.id})"
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    id: str
+    name_zh: str
+    name_en: str
+    region: str
+    listed: bool | None = None
+    exchange: str | None = None
+    stock_code: str | None = None
+    high_tech: bool | None = None
+    above_size: bool | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name_zh} {self.name_en} ({self.id})"

@@ -1,0 +1,427 @@
+"""Validated, all-or-nothing imports of any entity kind.
+
+The pipeline: text frames (one per file) → typed and checked frames → one transaction. Every problem
+is collected with its file, row, field, value and what was expected; if there is any, nothing is
+written. Upsert semantics: a record whose key (``SPECS[kind].key``) already exists replaces the
+stored record whole; records with new keys are added; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from chainatlas.errors import DataError, ImportRowError, RowProblem, UnitError
+from chainatlas.model.entities import LOAD_ORDER, SPECS, EntitySpec
+from chainatlas.model.units import parse_unit
+from chainatlas.store.db import Store
+
+TRUE = {"true", "t", "yes", "y", "1", "是", "√", "1.0"}
+FALSE = {"false", "f", "no", "n", "0", "否", "0.0"}
+MAX_PROBLEMS = 100_000
+
+
+@dataclass
+class Batch:
+    """Records of one kind read from one file (cells as text)."""
+
+    kind: str
+    file: str
+    frame: pd.DataFrame
+    rows: list[int] | None = None  # record numbers as the user should see them (default 1..n)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do), per kind."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    dry_run: bool = False
+    skipped: list[RowProblem] = field(default_factory=list)  # rows left out with on_error="skip"
+
+    def to_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "added": self.added, "updated": self.updated,
+                "ignored_columns": self.ignored_columns,
+                "skipped": [{"file": p.file, "row": p.row, "field": p.field, "value": str(p.value),
+                             "expected": p.expected} for p in self.skipped]}
+
+    def __repr__(self) -> str:
+        verb = "would add" if self.dry_run else "added"
+        parts = [f"{k}: {verb} {self.added.get(k, 0)}, updated {self.updated.get(k, 0)}" for k in self.added]
+        return "ImportReport(" + "; ".join(parts) + ")"
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[RowProblem] = []
+        self.total = 0
+
+    def add(self, file: str, row: int | None, field_: str | None, value: object, expected: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(RowProblem(file, None if row is None else int(row), field_, value, expected))
+
+    def add_rows(self, df: pd.DataFrame, mask: pd.Series, field_: str, values: pd.Series, expected: str) -> None:
+        if not mask.any():
+            return
+        sub = df.loc[mask, ["__file", "__row"]]
+        vals = values[mask]
+        for (file, row), value in zip(sub.itertuples(index=False, name=None), vals, strict=True):
+            self.add(file, row, field_, value, expected)
+
+
+def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None,
+                  constants: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rename source columns to entity fields (``{field: source column}``) and add constant columns."""
+    out = frame
+    if mapping:
+        missing = [src for src in mapping.values() if src not in frame.columns]
+        if missing:
+            raise DataError(f"column mapping names columns the file does not have: {', '.join(missing)}; "
+                            f"the file has {', '.join(map(str, frame.columns))}")
+        out = frame.rename(columns={src: dst for dst, src in mapping.items()})
+        # a source column mapped to a field keeps its original name out of the way
+        out = out.loc[:, ~out.columns.duplicated(keep="last")]
+    if constants:
+        out = out.copy()
+        for key, value in constants.items():
+            out[key] = value
+    return out
+
+
+def _typed(spec: EntitySpec, df: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """Type every field; record parse failures; empty strings become missing values."""
+    out = pd.DataFrame({"__file": df["__file"].values, "__row": df["__row"].values})
+    for f in spec.fields:
+        if f.name not in df.columns:
+            if f.required:
+                problems.add(df["__file"].iloc[0] if len(df) else "?", None, f.name, None,
+                             f"a column '{f.name}' (required for {spec.kind})")
+            out[f.name] = None if f.type == "str" else np.nan
+            continue
+        raw = df[f.name].astype(str).str.strip()
+        empty = raw.eq("") | raw.str.lower().isin({"nan", "none", "null"})
+        if f.required:
+            problems.add_rows(df, empty, f.name, raw, "a value (required)")
+        if f.type == "str":
+            col = raw.astype(object).where(~empty, None)
+        elif f.type in ("int", "float"):
+            cleaned = raw.str.replace(",", "", regex=False)
+            num = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
+            bad = num.isna() & ~empty
+            problems.add_rows(df, bad, f.name, raw, f"a number ({f.type})")
+            if f.type == "int":
+                frac = num.notna() & (num % 1 != 0)
+                problems.add_rows(df, frac, f.name, raw, "a whole number")
+                col = num.astype("Int64")
+            else:
+                col = num.astype(float)
+        else:  # bool
+            low = raw.str.lower()
+            bad = ~empty & ~low.isin(TRUE | FALSE)
+            problems.add_rows(df, bad, f.name, raw, "true or false")
+            col = pd.Series(pd.array([None] * len(raw), dtype="boolean"))
+            col[low.isin(TRUE).values] = True
+            col[low.isin(FALSE).values] = False
+        if f.choices:
+            present = col.notna()
+            bad = present & ~col.isin(f.choices)
+            problems.add_rows(df, bad.values & present.values, f.name, raw, "one of " + ", ".join(f.choices))
+        out[f.name] = col.values
+    for k in spec.key:
+        if not spec.field(k).required and spec.field(k).type == "str":
+            out[k] = out[k].where(out[k].notna(), "")
+    return out
+
+
+def _keys(df: pd.DataFrame, spec: EntitySpec) -> pd.Series:
+    if len(spec.key) == 1:
+        return df[spec.key[0]]
+    return pd.Series(list(zip(*(df[k] for k in spec.key), strict=True)), index=df.index)
+
+
+class _Context:
+    """Keys and node units known from the store plus this import (for references and units)."""
+
+    def __init__(self, store: Store | None, typed: dict[str, pd.DataFrame]):
+        self.store = store
+        self.typed = typed
+        self._keys: dict[str, set] = {}
+
+    def keys(self, kind: str) -> set:
+        if kind not in self._keys:
+            keys = set(self.store.keys(kind)) if self.store is not None else set()
+            if kind in self.typed:
+                keys |= set(_keys(self.typed[kind], SPECS[kind]))
+            self._keys[kind] = keys
+        return self._keys[kind]
+
+    def node_units(self) -> dict[str, str]:
+        units = {}
+        if self.store is not None:
+            units.update(dict(self.store.frame("SELECT id, unit FROM nodes").itertuples(index=False)))
+        if "nodes" in self.typed:
+            units.update(dict(zip(self.typed["nodes"]["id"], self.typed["nodes"]["unit"], strict=True)))
+        return units
+
+    def indicator_units(self) -> dict[str, str | None]:
+        units = {}
+        if self.store is not None:
+            units.update(dict(self.store.frame("SELECT id, unit FROM indicators").itertuples(index=False)))
+        if "indicators" in self.typed:
+            df = self.typed["indicators"]
+            units.update(dict(zip(df["id"], df["unit"], strict=True)))
+        return units
+
+
+def _check_unit_column(df: pd.DataFrame, column: str, problems: _Problems, dimension: str | None = None,
+                       what: str = "a known unit") -> None:
+    for value in df[column].dropna().unique():
+        try:
+            unit = parse_unit(value)
+            ok = dimension is None or unit.dimension == dimension
+        except UnitError:
+            ok = False
+        if not ok:
+            problems.add_rows(df, df[column].eq(value), column, df[column], what)
+
+
+def _convert_column(df: pd.DataFrame, value_col: str, unit_col: str, target_of_row: pd.Series,
+                    problems: _Problems, what: str) -> None:
+    """Convert ``value_col`` from each row's unit to the row's target unit, in place."""
+    pairs = pd.DataFrame({"u": df[unit_col], "t": target_of_row}).dropna().drop_duplicates()
+    for unit, target in pairs.itertuples(index=False):
+        mask = df[unit_col].eq(unit) & target_of_row.eq(target)
+        try:
+            factor = parse_unit(unit).factor / parse_unit(target).factor
+            if parse_unit(unit).dimension != parse_unit(target).dimension:
+                raise UnitError("different quantities")
+        except UnitError:
+            problems.add_rows(df, mask & df[value_col].notna(), unit_col, df[unit_col],
+                              f"{what} (compatible with {target})")
+            continue
+        if factor != 1.0:
+            df.loc[mask, value_col] = df.loc[mask, value_col] * factor
+
+
+def _check_references(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
+    spec = SPECS[kind]
+    for f in spec.fields:
+        if not f.references:
+            continue
+        known = ctx.keys(f.references)
+        col = df[f.name]
+        present = col.notna() & col.ne("")
+        bad = present & ~col.isin(known)
+        problems.add_rows(df, bad, f.name, col, f"an existing {f.references[:-1] if f.references.endswith('s') else f.references} id")
+
+
+def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
+    """Rules beyond types and references, per kind."""
+    if kind == "regions":
+        bad = df["code"].notna() & ~df["code"].astype(str).str.fullmatch(r"\d{6}")
+        problems.add_rows(df, bad, "code", df["code"], "a 6-digit administrative division code")
+    elif kind == "nodes":
+        _check_unit_column(df, "unit", problems)
+        has_value = df["unit_value"].notna()
+        for col in ("unit_value_unit", "unit_value_year", "unit_value_source"):
+            problems.add_rows(df, has_value & df[col].isna(), col, df[col],
+                              "a value (every unit value needs its unit, year and source)")
+        neg = has_value & (df["unit_value"] <= 0)
+        problems.add_rows(df, neg, "unit_value", df["unit_value"], "a positive price")
+        # unit value is currency per node unit; store it as yuan per node unit
+        target = "yuan/" + df["unit"].astype(str)
+        ok_units = df["unit"].map(lambda u: _is_unit(u))
+        _convert_column(df, "unit_value", "unit_value_unit", target.where(ok_units, None), problems,
+                        "a price unit: currency per the node's unit")
+        df.loc[has_value & ok_units, "unit_value_unit"] = target[has_value & ok_units]
+    elif kind == "links":
+        same = df["source_node"].eq(df["target_node"])
+        problems.add_rows(df, same, "target_node", df["target_node"], "a node other than the input node")
+        has_coef = df["coefficient"].notna()
+        problems.add_rows(df, has_coef & df["source_id"].isna(), "source_id", df["source_id"],
+                          "a source for the input coefficient")
+        problems.add_rows(df, has_coef & (df["coefficient"] <= 0), "coefficient", df["coefficient"],
+                          "a positive input coefficient")
+        _check_unit_column(df.loc[df["coefficient_unit"].notna()], "coefficient_unit", problems)
+        _check_cycles(df, ctx, problems)
+    elif kind == "plausibility":
+        _check_unit_column(df, "unit", problems)
+    elif kind == "production":
+        units = ctx.node_units()
+        node_unit = df["node_id"].map(units)
+        has_qty = df["capacity"].notna() | df["output"].notna()
+        problems.add_rows(df, has_qty & df["quantity_unit"].isna(), "quantity_unit", df["quantity_unit"],
+                          "a unit for capacity/output")
+        for col in ("capacity", "output", "revenue"):
+            problems.add_rows(df, df[col].notna() & (df[col] < 0), col, df[col], "a non-negative number")
+        for col in ("capacity", "output"):
+            _convert_column(df, col, "quantity_unit", node_unit, problems, "a quantity unit")
+        df.loc[df["quantity_unit"].notna() & node_unit.notna(), "quantity_unit"] = node_unit
+        df.loc[~has_qty, "quantity_unit"] = None
+        has_rev = df["revenue"].notna()
+        problems.add_rows(df, has_rev & df["revenue_unit"].isna(), "revenue_unit", df["revenue_unit"],
+                          "a currency unit for revenue")
+        _convert_column(df, "revenue", "revenue_unit", pd.Series("yuan", index=df.index).where(has_rev),
+                        problems, "a currency unit")
+        df.loc[has_rev, "revenue_unit"] = "yuan"
+        df.loc[~has_rev, "revenue_unit"] = None
+    elif kind == "indicators":
+        _check_unit_column(df.loc[df["unit"].notna()], "unit", problems)
+    elif kind == "observations":
+        _check_unit_column(df, "unit", problems)
+        for subject_kind, target in (("region", "regions"), ("enterprise", "enterprises"), ("node", "nodes")):
+            mask = df["subject_kind"].eq(subject_kind)
+            if mask.any():
+                bad = mask & ~df["subject_id"].isin(ctx.keys(target))
+                problems.add_rows(df, bad, "subject_id", df["subject_id"], f"an existing {subject_kind} id")
+        ind_units = ctx.indicator_units()
+        target = df["indicator"].map(ind_units)
+        compatible = pd.Series(
+            [_is_unit(u) and _is_unit(t) and parse_unit(u).dimension == parse_unit(t).dimension
+             for u, t in zip(df["unit"], target, strict=True)], index=df.index, dtype=bool)
+        # figures about a node in a unit compatible with the node's (万吨 for a node counted in t)
+        # are stored in the node's unit when the indicator itself has no unit
+        node_unit = df["node_id"].map(ctx.node_units())
+        about_node = target.isna() & node_unit.notna() & pd.Series(
+            [_is_unit(u) and _is_unit(n) and parse_unit(u).dimension == parse_unit(n).dimension
+             for u, n in zip(df["unit"], node_unit, strict=True)], index=df.index, dtype=bool)
+        target = target.where(compatible, node_unit.where(about_node))
+        compatible = compatible | about_node
+        # figures in a compatible unit are stored in the indicator's unit; others keep their own
+        _convert_column(df, "value", "unit", target.where(compatible), problems, "a unit")
+        df.loc[compatible, "unit"] = target[compatible]
+
+
+def _is_unit(value: object) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        parse_unit(value)
+    except UnitError:
+        return False
+    return True
+
+
+def _check_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
+    graph = nx.DiGraph()
+    if ctx.store is not None:
+        for a, b in ctx.store.frame("SELECT source_node, target_node FROM links").itertuples(index=False):
+            graph.add_edge(a, b)
+    rows = {}
+    for a, b, file, row in df[["source_node", "target_node", "__file", "__row"]].itertuples(index=False):
+        if a and b and a != b:
+            graph.add_edge(a, b)
+            rows[(a, b)] = (file, row)
+    seen: set = set()
+    while True:
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            return
+        path = " → ".join([cycle[0][0]] + [e[1] for e in cycle])
+        edge = next(((e[0], e[1]) for e in cycle if (e[0], e[1]) in rows), (cycle[0][0], cycle[0][1]))
+        file, row = rows.get(edge, ("(store)", None))
+        if path not in seen:
+            problems.add(file, row, "target_node", edge[1], f"links without a cycle, but {path} is a cycle")
+            seen.add(path)
+        graph.remove_edge(*edge)
+
+
+def validate(batches: list[Batch], store: Store | None) -> tuple[dict[str, pd.DataFrame], list[RowProblem], int]:
+    """Type and check every batch; return typed frames per kind and the problems found."""
+    problems = _Problems()
+    by_kind: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    for batch in batches:
+        spec = SPECS[batch.kind]
+        frame = batch.frame.reset_index(drop=True).copy()
+        frame["__file"] = batch.file
+        frame["__row"] = batch.rows if batch.rows is not None else np.arange(1, len(frame) + 1)
+        if len(frame):
+            by_kind[spec.kind].append(_typed(spec, frame, problems))
+        else:
+            missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
+            for name in missing:
+                problems.add(batch.file, None, name, None, f"a column '{name}' (required for {spec.kind})")
+    typed = {k: pd.concat(v, ignore_index=True) for k, v in by_kind.items()}
+    for kind, df in typed.items():
+        spec = SPECS[kind]
+        keys = _keys(df, spec)
+        dup = keys.duplicated(keep=False) & keys.map(lambda k: all(x is not None for x in (k if isinstance(k, tuple) else (k,))))
+        if dup.any():
+            first = {}
+            for key, file, row in zip(keys[dup], df.loc[dup, "__file"], df.loc[dup, "__row"], strict=True):
+                if key in first:
+                    problems.add(file, row, ",".join(spec.key), key,
+                                 f"a unique {'/'.join(spec.key)} (also on {first[key][0]} row {first[key][1]})")
+                else:
+                    first[key] = (file, row)
+    ctx = _Context(store, typed)
+    for kind in LOAD_ORDER:
+        if kind in typed:
+            _check_references(kind, typed[kind], ctx, problems)
+            _check_kind(kind, typed[kind], ctx, problems)
+    return typed, problems.items, problems.total
+
+
+def _without_problem_rows(batches: list[Batch], problems: list[RowProblem]) -> list[Batch]:
+    bad: dict[str, set[int]] = defaultdict(set)
+    for p in problems:
+        if p.row is not None:
+            bad[p.file].add(p.row)
+    out = []
+    for batch in batches:
+        rows = np.asarray(batch.rows if batch.rows is not None else np.arange(1, len(batch.frame) + 1))
+        keep = ~np.isin(rows, list(bad.get(batch.file, ())))
+        out.append(Batch(batch.kind, batch.file, batch.frame.reset_index(drop=True)[keep].reset_index(drop=True),
+                         list(rows[keep])))
+    return out
+
+
+def import_batches(store: Store, batches: list[Batch], dry_run: bool = False,
+                   ignored: dict[str, list[str]] | None = None, on_error: str = "refuse") -> ImportReport:
+    """Validate all batches together and write them in one transaction (or nothing).
+
+    ``on_error="refuse"`` (the default) writes nothing if any row has a problem. ``on_error="skip"``
+    is for noisy outside data: rows with problems are left out, listed in ``report.skipped``, and the
+    rest is validated again and written; problems that name no row (a missing column) still refuse.
+    """
+    typed, problems, total = validate(batches, store)
+    skipped: list[RowProblem] = []
+    rounds = 0
+    while problems and on_error == "skip" and rounds < 5 and all(p.row is not None for p in problems):
+        skipped.extend(problems)
+        batches = _without_problem_rows(batches, problems)
+        typed, problems, total = validate(batches, store)
+        rounds += 1
+    if problems:
+        raise ImportRowError(problems, total)
+    report = ImportReport(dry_run=dry_run, ignored_columns=ignored or {}, skipped=skipped)
+    for kind in LOAD_ORDER:
+        if kind not in typed:
+            continue
+        spec = SPECS[kind]
+        existing = store.keys(kind)
+        keys = _keys(typed[kind], spec)
+        updated = int(keys.isin(existing).sum()) if existing else 0
+        report.updated[kind] = updated
+        report.added[kind] = len(keys) - updated
+    if dry_run:
+        return report
+    with store.transaction() as cur:
+        for kind in LOAD_ORDER:
+            if kind not in typed:
+                continue
+            spec = SPECS[kind]
+            frame = typed[kind][spec.columns]
+            cur.register("incoming", frame)
+            cols = ", ".join(f'"{c}"' for c in spec.columns)
+            cur.execute(f'INSERT OR REPLACE INTO "{spec.table}" ({cols}) SELECT {cols} FROM incoming')
+            cur.unregister("incoming")
+    return report
