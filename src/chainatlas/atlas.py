@@ -17,8 +17,19 @@ import pandas as pd
 
 from chainatlas.analysis import graph as chain_graph
 from chainatlas.analysis.checks import CheckReport, check_atlas
+from chainatlas.analysis.diagnosis import (
+    ChainFacts,
+    Comparison,
+    Diagnosis,
+    compare,
+    diagnose,
+    prepare_chain,
+    top_regions,
+    value_ladder,
+)
 from chainatlas.analysis.lookup import Candidate, resolve
-from chainatlas.errors import DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
+from chainatlas.analysis.settings import DiagnosisSettings
+from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
 from chainatlas.results import Result, jsonable
 from chainatlas.store import exporter
@@ -148,7 +159,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members"):
+                     "_enterprise_candidates", "members", "region_levels", "_facts_cache"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -404,6 +415,117 @@ class Atlas:
             df = pd.DataFrame([{"kind": "suggestion", "id": "", "label": s, "match": "near"}
                                for s in suggest(text, all_c)], columns=["kind", "id", "label", "match"])
         return Table(f"search {text!r}", df)
+
+    # ---------------------------------------------------------------- diagnosis
+    @cached_property
+    def region_levels(self) -> pd.DataFrame:
+        """For every region code, the codes of its province, prefecture and county (itself included)."""
+        regions = self.tables["regions"]
+        parent = dict(zip(regions["code"], regions["parent"], strict=True))
+        level = dict(zip(regions["code"], regions["level"], strict=True))
+        rows = []
+        for code in regions["code"]:
+            rec = {"code": code, "province": None, "prefecture": None, "county": None}
+            cur, seen = code, 0
+            while cur and seen < 6:
+                lv = level.get(cur)
+                if lv in ("province", "prefecture", "county"):
+                    rec[lv] = cur
+                cur = parent.get(cur)
+                seen += 1
+            rows.append(rec)
+        return pd.DataFrame(rows)
+
+    def _firms_with_ancestors(self) -> pd.DataFrame:
+        firms = self.tables["enterprises"]
+        return firms.merge(self.region_levels, left_on="region", right_on="code", how="left").drop(columns="code")
+
+    def chain_facts(self, chain: str, year: int | None = None) -> ChainFacts:
+        """The facts of one chain and year that every regional diagnosis reuses (cached)."""
+        cid = self.resolve_chain(chain)
+        key = (cid, year)
+        cache = self.__dict__.setdefault("_facts_cache", {})
+        if key in cache:
+            return cache[key]
+        view = self.chain(cid)
+        ids = list(view.nodes["id"])
+        firms = self._firms_with_ancestors()
+        prod = self.tables["production"]
+        prod = prod[prod["node_id"].isin(ids)].merge(
+            firms.rename(columns={"id": "enterprise_id", "source_id": "firm_source_id", "note": "firm_note"}),
+            on="enterprise_id", how="left")
+        obs = self.tables["observations"]
+        node_unit = dict(zip(view.nodes["id"], view.nodes["unit"], strict=True))
+        stats = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output") & obs["node_id"].isin(ids)]
+        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
+        levels = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["level"], strict=True))
+        stats = stats.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
+        facts = prepare_chain(view.chain, view.nodes, view.links, prod, stats, firms, year)
+        cache[key] = facts
+        return facts
+
+    def diagnose(self, region: str, chain: str, year: int | None = None,
+                 settings: dict[str, object] | DiagnosisSettings | None = None) -> Diagnosis:
+        """Which links of ``chain`` the region has, how strong, what is missing, how much value stays.
+
+        ``settings`` overrides thresholds by name (see :mod:`chainatlas.analysis.settings`).
+        """
+        code = self.resolve_region(region)
+        facts = self.chain_facts(chain, year)
+        if not isinstance(settings, DiagnosisSettings):
+            settings = DiagnosisSettings().with_overrides(settings)
+        return diagnose(facts, self.region_record(code), settings)
+
+    def compare(self, chain: str, regions: list[str] | None = None, year: int | None = None,
+                level: str = "prefecture", n: int = 8,
+                settings: dict[str, object] | None = None) -> Comparison:
+        """Headline diagnosis figures for up to 10 regions; default: the chain's top regions of ``level``."""
+        facts = self.chain_facts(chain, year)
+        codes = [self.resolve_region(r) for r in regions] if regions else top_regions(facts, level, n)
+        if len(codes) > 10:
+            raise ChainAtlasError(f"compare takes at most 10 regions, got {len(codes)}")
+        s = DiagnosisSettings().with_overrides(settings)
+        return compare([diagnose(facts, self.region_record(c), s) for c in codes])
+
+    def value_ladder(self, path: list[str]) -> pd.DataFrame:
+        """Value per unit of the path's first node along any path of nodes (see ``analysis.diagnosis``)."""
+        ids = [self.resolve_node(p) for p in path]
+        nodes = self.tables["nodes"].set_index("id", drop=False)
+        return value_ladder(ids, nodes, self.tables["links"])
+
+    def report(self, region: str, chain: str, out: str | Path | None = None, xlsx: str | Path | None = None,
+               year: int | None = None, peers: list[str] | None = None,
+               settings: dict[str, object] | None = None) -> str:
+        """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``."""
+        from chainatlas import __version__
+        from chainatlas.report.html import render_region_report
+        from chainatlas.report.xlsx import write_report_xlsx
+
+        diagnosis = self.diagnose(region, chain, year, settings)
+        code = diagnosis.region["code"]
+        level = diagnosis.region["level"] if diagnosis.region["level"] in ("province", "prefecture", "county") \
+            else "province"
+        facts = self.chain_facts(chain, year)
+        peer_codes = [self.resolve_region(p) for p in peers] if peers else top_regions(facts, level, 8)
+        if code not in peer_codes:
+            peer_codes = [code] + peer_codes[:9]
+        comparison = self.compare(chain, peer_codes, year, settings=settings)
+        d = diagnosis.to_dict()
+        sources = jsonable(self.sources_for(d["sources"]))
+        regions = self.tables["regions"]
+        region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
+        html = render_region_report(d, comparison.to_dict(), sources, region_names, version=__version__)
+        if out is not None:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text(html, encoding="utf-8")
+        if xlsx is not None:
+            write_report_xlsx(xlsx, d, comparison.to_dict(), sources)
+        return html
+
+    def sources_for(self, ids: list[str]) -> pd.DataFrame:
+        """The source records behind a list of source ids (for a report's sources section)."""
+        src = self.tables["sources"]
+        return src[src["id"].isin(ids)].reset_index(drop=True)
 
     # ---------------------------------------------------------------- checks
     def check(self) -> CheckReport:

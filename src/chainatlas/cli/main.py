@@ -146,7 +146,7 @@ def region_show(region: Annotated[str, typer.Argument(help="Region code or name 
     if json:
         emit_json(view.to_dict())
         return
-    console.print(repr(view))
+    console.print(repr(view), markup=False)
     if len(view.chains):
         console.print(frame_table(view.chains, "chains present"))
     if len(view.enterprises):
@@ -183,3 +183,64 @@ def check(json: JsonOpt = False) -> None:
                       + ", ".join(f"{v} {k}" for k, v in report.counts.items()))
     if not report.ok:
         raise typer.Exit(1)
+
+
+SettingOpt = Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE: override a diagnosis threshold.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Figures up to this year (default: latest).")]
+
+
+@app.command()
+@handled
+def diagnose(region: Annotated[str, typer.Argument(help="Region code or name (滨州, Binzhou, 371600).")],
+             chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id or name (aluminium, 铝…).")],
+             year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
+    """Which links of a chain a region has, how strong, what is missing, how much value stays."""
+    result = atlas().diagnose(region, chain, year, parse_pairs(set_, "--set"))
+    if json:
+        emit_json(result.to_dict())
+        return
+    console.print(repr(result), markup=False)
+    console.print(frame_table(result.stages, "stage coverage"))
+    top = result.top_heaviness
+    if top.get("region_raw_share") is not None:
+        nat = top.get("national_raw_share")
+        console.print(f"upstream & primary share of output value: {top['region_raw_share']:.1%}"
+                      + (f" (nation {nat:.1%})" if nat is not None else "")
+                      + (" — top-heavy" if top.get("top_heavy") else ""))
+
+
+@app.command()
+@handled
+def compare(chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id or name.")],
+            regions: Annotated[str | None, typer.Option("--regions", help="Comma-separated regions (≤ 10); "
+                                                        "default: the chain's top regions.")] = None,
+            level: Annotated[str, typer.Option("--level", help="Level of the default peers.")] = "prefecture",
+            year: YearOpt = None, json: JsonOpt = False) -> None:
+    """The same diagnosis figures for up to 10 regions side by side."""
+    names = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    result = atlas().compare(chain, names, year, level=level)
+    if json:
+        emit_json(result.to_dict())
+    else:
+        console.print(frame_table(result.rows, f"{result.chain['name_zh']} {result.chain['name_en']}"))
+
+
+@app.command()
+@handled
+def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
+           chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id or name.")],
+           out: Annotated[Path | None, typer.Option("--out", help="HTML file (default: REGION-CHAIN.html).")] = None,
+           xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file.")] = None,
+           peers: Annotated[str | None, typer.Option("--peers", help="Comma-separated peer regions.")] = None,
+           year: YearOpt = None, set_: SettingOpt = None) -> None:
+    """Write the region report: one self-contained HTML file that works offline."""
+    a = atlas()
+    code = a.resolve_region(region)
+    cid = a.resolve_chain(chain)
+    out = out or Path(f"{code}-{cid}.html")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task("diagnosing…", total=None)
+        peer_list = [p.strip() for p in peers.split(",")] if peers else None
+        bar.update(task, description="diagnosing, comparing peers and rendering…")
+        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
+    console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))

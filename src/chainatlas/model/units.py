@@ -36,6 +36,7 @@ BASE = {
     "count:firms": "firms",
     "count:items": "items",
     "count:persons": "persons",
+    "rank": "rank",
 }
 
 _TABLE: dict[str, tuple[str, float]] = {}
@@ -100,6 +101,7 @@ _add("count:firms", 1.0, "firms", "firm", "家", "户")
 _add("count:items", 1.0, "items", "item", "项")
 _add("count:persons", 1.0, "persons", "person", "人")
 _add("count:persons", 1e4, "万人")
+_add("rank", 1.0, "rank", "位", "名")  # a position in a ranking (1 = first); never converted to anything else
 
 
 @dataclass(frozen=True)

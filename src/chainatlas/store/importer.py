@@ -85,9 +85,10 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None,
         if missing:
             raise DataError(f"column mapping names columns the file does not have: {', '.join(missing)}; "
                             f"the file has {', '.join(map(str, frame.columns))}")
-        out = frame.rename(columns={src: dst for dst, src in mapping.items()})
-        # a source column mapped to a field keeps its original name out of the way
-        out = out.loc[:, ~out.columns.duplicated(keep="last")]
+        # one source column may feed several fields (a name used as id and as Chinese name)
+        mapped = {dst: frame[src] for dst, src in mapping.items()}
+        rest = {c: frame[c] for c in frame.columns if c not in mapped and c not in mapping.values()}
+        out = pd.DataFrame({**rest, **mapped})
     if constants:
         out = out.copy()
         for key, value in constants.items():

@@ -50,7 +50,7 @@ def as_matrix(values: object, regions: object = None, products: object = None) -
     if isinstance(values, pd.DataFrame):
         reg = pd.Index(values.index if regions is None else regions)
         prod = pd.Index(values.columns if products is None else products)
-        arr = values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        arr = np.array(values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
     elif sp.issparse(values):
         arr = sp.csr_array(values, dtype=float)
         arr.sum_duplicates()

@@ -233,8 +233,8 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
     k = np.asarray(m_csc.sum(axis=0)).ravel()
     x_csc = sp.csc_array(x, dtype=float)
     q = x_csc.shape[0]
-    # Built transposed (one row per product, in ubiquity order) so every level writes one
-    # contiguous block; scattered column writes into a q x P array cost more than the algebra.
+    # Built transposed (one contiguous row per product): scattered column writes into a q x P
+    # array cost more than the algebra.
     out_t = np.zeros((n_p, q))
     live = np.flatnonzero(k > 0)
     if live.size == 0:
@@ -246,8 +246,7 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
     g = np.zeros((q, n_r))
     rest = np.asarray((x_csc @ sp.diags_array(inv_k) @ m_csc.T).todense())  # sum_j B_j / K_j
     h = np.empty_like(g)
-    sorted_t = np.empty((live.size, q))
-    few: list[tuple[int, int]] = []
+    few: list[np.ndarray] = []
     for level, start, count in zip(levels, starts, counts, strict=True):
         idx = order[start : start + count]
         m_t = m_csc[:, idx]
@@ -256,18 +255,16 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
         g[rows, b.indices] += b.data
         rest[rows, b.indices] -= b.data / level
         if count <= small_level:
-            few.append((start, count))
+            few.append(idx)
             continue
         np.multiply(g, 1.0 / level, out=h)
         h += rest
-        sorted_t[start : start + count] = m_t.T.toarray() @ h.T
+        out_t[idx] = m_t.T.toarray() @ h.T
     if few:
-        pos = np.concatenate([np.arange(s0, s0 + c0) for s0, c0 in few])
-        for chunk in np.array_split(pos, max(1, pos.size // 256)):
-            prods = order[chunk]
+        pos = np.concatenate(few)
+        for prods in np.array_split(pos, max(1, pos.size // 256)):
             cols = _dense(m_csc.T @ m_csc[:, prods])  # C[:, prods], P x |chunk|
             cols /= np.maximum(k[:, None], k[prods][None, :])
             cols[k == 0, :] = 0.0
-            sorted_t[chunk] = np.asarray(x_csc @ cols).T
-    out_t[order] = sorted_t
+            out_t[prods] = np.asarray(x_csc @ cols).T
     return out_t.T

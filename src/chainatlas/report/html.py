@@ -1,0 +1,101 @@
+"""The region report: one self-contained HTML file (every script and style embedded, nothing fetched).
+
+The report reads only the results' ``to_dict()`` output, so it shows exactly the numbers that
+``chainatlas diagnose --json`` prints.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+import jinja2
+
+from chainatlas.report import charts
+from chainatlas.results import jsonable
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """plotly.js as shipped inside the ``plotly`` Python package (no CDN)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def plotly_version() -> str:
+    import plotly
+
+    return plotly.__version__
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("chainatlas.report") / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.ChainableUndefined,
+    )
+    env.globals.update(pct=pct, num=num, yi=yi)
+    return env
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def pct(v: object, digits: int = 1) -> str:
+    return "" if _missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
+
+
+def num(v: object, digits: int = 2) -> str:
+    if _missing(v):
+        return ""
+    v = float(v)  # type: ignore[arg-type]
+    return f"{v:,.{digits}f}"
+
+
+def yi(v: object) -> str:
+    """Yuan → 亿元 (100 million yuan), the unit Chinese reports use for output values."""
+    return "" if _missing(v) else f"{float(v) / 1e8:,.2f}"  # type: ignore[arg-type]
+
+
+def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict], region_names: dict[str, str],
+                         extra_sections: list[str] | None = None, extra_charts: dict | None = None,
+                         version: str = "") -> str:
+    """Render the report from result dicts (``Diagnosis.to_dict()``, ``Comparison.to_dict()``)."""
+    import pandas as pd
+
+    d = jsonable(diagnosis)
+    nodes = pd.DataFrame(d["nodes"])
+    firms = pd.DataFrame(d["firms"])
+    layers = d["layers"]
+    links = pd.DataFrame(d["links"]) if d["links"] else pd.DataFrame(columns=["source_node", "target_node"])
+    chain_map = charts.chain_map_svg(layers, nodes, links, firms if len(firms) else None)
+    chart_specs = {
+        "sankey": charts.sankey(d),
+        "ladder": charts.ladder_bars(d["value_paths"]),
+        "top": charts.top_heaviness_bars(d["top_heaviness"]),
+        "coverage": charts.coverage_bars(d["stages"]),
+        "peers": charts.peer_bars(comparison, d["region"]["code"]),
+        **(extra_charts or {}),
+    }
+    names = {n["node_id"]: f"{n['name_zh']} {n['name_en']}" for n in d["nodes"]}
+    firms_by_node = []
+    for n in d["nodes"]:
+        rows = [f for f in d["firms"] if f["node_id"] == n["node_id"]]
+        if rows:
+            firms_by_node.append((n["node_id"], rows))
+    counts = {s: sum(1 for n in d["nodes"] if n["status"] == s) for s in charts.STATUS_LABELS}
+    template = _env().get_template("region_report.html.j2")
+    return template.render(
+        d=d, peers=jsonable(comparison), sources=sources, counts=counts, chain_map=chain_map, names=names,
+        firms_by_node=firms_by_node, region_names=region_names, status_labels=charts.STATUS_LABELS,
+        status_colours=charts.STATUS_COLOURS, stage_labels=charts.STAGE_LABELS,
+        charts={k: v is not None for k, v in chart_specs.items()},
+        charts_json=json.dumps({k: v for k, v in chart_specs.items() if v is not None}, ensure_ascii=False)
+        .replace("</", "<\\/"),
+        plotly_js=plotly_js().replace("</script", "<\\/script"), extra_sections=extra_sections or [],
+        version=version, plotly_version=plotly_version(),
+    )

@@ -1,0 +1,48 @@
+"""The report's tables as Excel sheets (one sheet per table, sources included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from chainatlas.results import jsonable
+
+
+def _flat(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, dict))).any():
+            out[col] = out[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else
+                                    (str(v) if isinstance(v, dict) else v))
+    return out
+
+
+def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sources: list[dict],
+                      extra: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the diagnosis tables (links, stages, value ladders, firms, peers, settings, sources)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    d = jsonable(diagnosis)
+    sheets: dict[str, pd.DataFrame] = {
+        "links": pd.DataFrame(d["nodes"]),
+        "stages": pd.DataFrame(d["stages"]),
+        "top_heaviness": pd.DataFrame([{k: v for k, v in d["top_heaviness"].items() if k != "raw_links"}]),
+        "agglomeration": pd.DataFrame([d["agglomeration"]]),
+        "firms": pd.DataFrame(d["firms"]),
+        "peers": pd.DataFrame(jsonable(comparison)["regions"]),
+        "settings": pd.DataFrame(d["settings"]),
+        "sources": pd.DataFrame(sources),
+    }
+    ladders = []
+    for i, vp in enumerate(d["value_paths"], start=1):
+        df = pd.DataFrame(vp["ladder"])
+        df.insert(0, "path", i)
+        ladders.append(df)
+    if ladders:
+        sheets["value_ladder"] = pd.concat(ladders, ignore_index=True)
+    sheets.update(extra or {})
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            _flat(df).to_excel(writer, sheet_name=name[:31], index=False)
+    return path
