@@ -27,7 +27,16 @@ from chainatlas.analysis.diagnosis import (
     top_regions,
     value_ladder,
 )
+from chainatlas.analysis.evaluation import (
+    EvaluationResult,
+    IndicatorSystem,
+    SensitivityResult,
+    evaluate,
+    sensitivity,
+    system_from_dict,
+)
 from chainatlas.analysis.lookup import Candidate, resolve
+from chainatlas.analysis.opportunities import Opportunities, TargetList, haversine_km, rank_targets, score_candidates
 from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
@@ -38,6 +47,18 @@ from chainatlas.store.importer import Batch, ImportReport, apply_mapping, import
 from chainatlas.store.readers import read_table
 
 LEVEL_PRIORITY = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3}
+
+
+def _group_key(firm: pd.Series) -> str:
+    """A firm's group: its stock code, else a parent stock code named in its note, else itself."""
+    import re
+
+    if isinstance(firm.get("stock_code"), str) and firm["stock_code"]:
+        return f"code:{firm['stock_code']}"
+    note = firm.get("note") if isinstance(firm.get("note"), str) else ""
+    found = re.search(r"(?<!\d)(\d{6})(?!\d)", note)
+    return f"code:{found.group(1)}" if found else f"id:{firm.name}"
 
 
 def open_atlas(path: str | Path | None = None, *, read_only: bool = False, seed: bool = True) -> Atlas:
@@ -137,6 +158,46 @@ class RegionView(Result):
                 f"{len(self.enterprises)} firms, {len(self.chains)} chains, {len(self.observations)} indicators")
 
 
+@dataclass
+class Evaluation(Result):
+    """An evaluation with the observations (and sources) behind it and, optionally, a sensitivity table."""
+
+    result: EvaluationResult
+    sensitivity: SensitivityResult | None
+    observations: pd.DataFrame
+    names: dict[str, dict]
+    system: IndicatorSystem
+
+    def to_dict(self) -> dict:
+        out = self.result.to_dict()
+        for item in out["regions"]:
+            item.update(self.names.get(item["region"], {}))
+        out["system_name"] = {"zh": self.system.name_zh, "en": self.system.name_en}
+        out["observations"] = jsonable(self.observations)
+        out["sensitivity"] = self.sensitivity.to_dict() if self.sensitivity is not None else None
+        return jsonable(out)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self.result.to_frame()
+        names = pd.DataFrame.from_dict(self.names, orient="index")
+        return names.join(frame, how="right")
+
+    def __repr__(self) -> str:
+        lines = [f"Evaluation {self.system.name_zh} {self.system.name_en} ({self.result.method}, {self.result.year})"]
+        for code, row in self.result.to_frame().iterrows():
+            name = self.names.get(code, {})
+            change = ""
+            if self.result.rank_change is not None and not pd.isna(row.get("rank_change")):
+                change = f" ({int(row['rank_change']):+d})"
+            lines.append(f"  {int(row['rank']):>3}{change} {name.get('name_zh', '')} {name.get('name_en', '')} "
+                         f"({code}) score {row['score']:.3f}")
+        if not self.result.missing.empty:
+            lines.append(f"  missing: {self.result.missing}")
+        if self.sensitivity is not None:
+            lines.append(repr(self.sensitivity))
+        return "\n".join(lines)
+
+
 class Atlas:
     """An open atlas store plus the questions one can ask of it."""
 
@@ -159,7 +220,8 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "_facts_cache"):
+                     "_enterprise_candidates", "members", "region_levels", "_facts_cache", "_presence_cache",
+                     "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -498,7 +560,8 @@ class Atlas:
                settings: dict[str, object] | None = None) -> str:
         """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``."""
         from chainatlas import __version__
-        from chainatlas.report.html import render_region_report
+        from chainatlas.report import charts
+        from chainatlas.report.html import render_opportunities_section, render_region_report
         from chainatlas.report.xlsx import write_report_xlsx
 
         diagnosis = self.diagnose(region, chain, year, settings)
@@ -514,18 +577,254 @@ class Atlas:
         sources = jsonable(self.sources_for(d["sources"]))
         regions = self.tables["regions"]
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
-        html = render_region_report(d, comparison.to_dict(), sources, region_names, version=__version__)
+        opps = self.opportunities(code, chain, year=year)
+        target_lists = self.targets(code, opps, n=10, top=3)
+        ids = set(d["sources"])
+        for tl in target_lists:
+            if len(tl.targets):
+                ids.update(tl.targets["source_id"].dropna())
+        sources = jsonable(self.sources_for(sorted(ids)))
+        section = render_opportunities_section(opps.to_dict(), [t.to_dict() for t in target_lists])
+        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section],
+                                    extra_charts={"quadrant": charts.quadrant(opps.to_dict())}, version=__version__)
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(html, encoding="utf-8")
         if xlsx is not None:
-            write_report_xlsx(xlsx, d, comparison.to_dict(), sources)
+            extra = {"opportunities": opps.candidates}
+            for tl in target_lists:
+                extra[f"targets {tl.node['name_zh']}"[:31]] = tl.targets
+            write_report_xlsx(xlsx, d, comparison.to_dict(), sources, extra=extra)
         return html
 
     def sources_for(self, ids: list[str]) -> pd.DataFrame:
         """The source records behind a list of source ids (for a report's sources section)."""
         src = self.tables["sources"]
         return src[src["id"].isin(ids)].reset_index(drop=True)
+
+    # ---------------------------------------------------------------- opportunities and targets
+    def _level_of(self, code: str) -> str:
+        level = self.region_record(code)["level"]
+        return level if level in ("province", "prefecture", "county") else "province"
+
+    def presence_counts(self, level: str) -> pd.DataFrame:
+        """Region (of ``level``) × node matrix of firm counts, over the whole atlas (cached)."""
+        cache = self.__dict__.setdefault("_presence_cache", {})
+        if level not in cache:
+            firms = self._firms_with_ancestors()[["id", level]].dropna()
+            made = self.tables["production"][["enterprise_id", "node_id"]].drop_duplicates()
+            joined = made.merge(firms, left_on="enterprise_id", right_on="id")
+            cache[level] = joined.pivot_table(index=level, columns="node_id", values="enterprise_id",
+                                              aggfunc="nunique", fill_value=0)
+        return cache[level]
+
+    def relatedness(self, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Density (region × node) and proximity (node × node) from firm-count RCA presence (cached)."""
+        from chainatlas.analysis.complexity import compute_complexity
+
+        cache = self.__dict__.setdefault("_relatedness_cache", {})
+        if level not in cache:
+            counts = self.presence_counts(level)
+            result = compute_complexity(counts.astype(float), presence="rca")
+            density = pd.DataFrame(np.asarray(result.density), index=result.regions, columns=result.products)
+            proximity = pd.DataFrame(np.asarray(result.proximity), index=result.products, columns=result.products)
+            cache[level] = (density, proximity)
+        return cache[level]
+
+    def opportunities(self, region: str, chain: str | None = None, weights: dict[str, float] | None = None,
+                      year: int | None = None) -> Opportunities:
+        """Links to strengthen, supplement or extend, ranked with their score components shown.
+
+        Without ``chain`` every chain is considered (diversification across chains).
+        """
+        code = self.resolve_region(region)
+        chain_ids = [self.resolve_chain(chain)] if chain else sorted(self.members)
+        status: dict[str, str] = {}
+        chain_of: dict[str, str] = {}
+        national_value: dict[str, float] = {}
+        for cid in chain_ids:
+            d = self.diagnose(code, cid, year)
+            for rec in d.nodes.to_dict(orient="records"):
+                prev = status.get(rec["node_id"])
+                if prev is None or STATUS_ORDER[rec["status"]] < STATUS_ORDER[prev]:
+                    status[rec["node_id"]] = rec["status"]
+                chain_of.setdefault(rec["node_id"], cid)
+                national_value[rec["node_id"]] = rec["national_output_value"]
+        level = self._level_of(code)
+        density_frame, _ = self.relatedness(level)
+        density = density_frame.loc[code].to_dict() if code in density_frame.index else {}
+        counts = self.presence_counts(level)
+        shares = counts.div(counts.sum(axis=0).replace(0, np.nan), axis=1)
+        node_hhi = (shares ** 2).sum(axis=0).to_dict()
+        province = self.region_levels.set_index("code").loc[code, "province"]
+        inside = set(self.descendants(code))
+        firms = self._firms_with_ancestors()
+        neighbours = firms[(firms["province"] == province) & ~firms["region"].isin(inside)]["id"]
+        prod = self.tables["production"]
+        province_present = set(prod.loc[prod["enterprise_id"].isin(neighbours), "node_id"])
+        members = set(status)
+        g = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        nodes = self.tables["nodes"].set_index("id", drop=False)
+        rec = self.region_record(code)
+        return score_candidates(region={k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
+                                chain_ids=chain_ids, nodes=nodes, graph=g, status=status, density=density,
+                                province_present=province_present, node_hhi=node_hhi,
+                                national_value=national_value, chain_of=chain_of, weights=weights)
+
+    def targets(self, region: str, node: str | Opportunities, n: int = 20, top: int = 5,
+                weights: dict[str, float] | None = None) -> TargetList | list[TargetList]:
+        """Firms outside the region to attract for a link (or for the top links of an opportunity list)."""
+        if isinstance(node, Opportunities):
+            picks = node.candidates[node.candidates["action"] != "watch"].head(top)["node_id"]
+            return [self.targets(region, nid, n=n, weights=weights) for nid in picks]
+        code = self.resolve_region(region)
+        nid = self.resolve_node(node)
+        nodes = self.tables["nodes"].set_index("id", drop=False)
+        node_rec = {k: nodes.loc[nid, k] for k in ("id", "name_zh", "name_en", "unit", "stage")}
+        rec = self.region_record(code)
+        region_rec = {k: rec[k] for k in ("code", "name_zh", "name_en", "level")}
+        inside = set(self.descendants(code))
+        firms = self._firms_with_ancestors()
+        prod = self.tables["production"]
+        makers = prod[prod["node_id"] == nid]
+        substitute = False
+        if makers.empty:
+            _, proximity = self.relatedness("prefecture")
+            if nid in proximity.index:
+                near = proximity.loc[nid].drop(nid, errors="ignore")
+                near = near[near > 0].sort_values(ascending=False).head(3)
+                makers = prod[prod["node_id"].isin(near.index)]
+                substitute = True
+        makers = makers.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
+        makers = makers[~makers["enterprise_id"].isin(firms.loc[firms["region"].isin(inside), "id"])]
+        if makers.empty:
+            return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(), n=n, weights=weights)
+        local_firms = firms.loc[firms["region"].isin(inside), "id"]
+        local_nodes = set(prod.loc[prod["enterprise_id"].isin(local_firms), "node_id"])
+        links = self.tables["links"]
+        supplies = links[links["target_node"].isin(local_nodes)].groupby("source_node")["target_node"].apply(list)
+        buys = links[links["source_node"].isin(local_nodes)].groupby("target_node")["source_node"].apply(list)
+        made_by_firm = prod.groupby("enterprise_id")["node_id"].apply(set)
+        group = firms.set_index("id").apply(_group_key, axis=1)
+        provinces_of_group = firms.assign(group=firms["id"].map(group)).groupby("group")["province"].nunique()
+        regions = self.tables["regions"].set_index("code")
+        rows = []
+        for m in makers.to_dict(orient="records"):
+            f = firms[firms["id"] == m["enterprise_id"]].iloc[0]
+            link_en, link_zh = [], []
+            for x in sorted(made_by_firm.get(f["id"], set())):
+                for t in supplies.get(x, []):
+                    link_en.append(f"its {x} feeds local {t}")
+                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}供本地{nodes.loc[t, 'name_zh']}")
+                for t in buys.get(x, []):
+                    link_en.append(f"its {x} uses local {t}")
+                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}使用本地{nodes.loc[t, 'name_zh']}")
+            fr = regions.loc[f["region"]] if f["region"] in regions.index else None
+            distance = haversine_km(rec.get("lon"), rec.get("lat"), fr["lon"], fr["lat"]) if fr is not None else np.nan
+            qty = m["output"] if not pd.isna(m["output"]) else m["capacity"]
+            rows.append({
+                "id": f["id"], "name_zh": f["name_zh"], "name_en": f["name_en"], "region": f["region"],
+                "region_name_zh": fr["name_zh"] if fr is not None else "", "region_name_en": fr["name_en"] if fr is not None
+                else "", "province": f["province"], "listed": bool(f["listed"]) if not pd.isna(f["listed"]) else False,
+                "exchange": f["exchange"], "stock_code": f["stock_code"],
+                "high_tech": bool(f["high_tech"]) if not pd.isna(f["high_tech"]) else False,
+                "made_node": m["node_id"], "made_name_zh": nodes.loc[m["node_id"], "name_zh"],
+                "made_name_en": nodes.loc[m["node_id"], "name_en"], "substitute": substitute,
+                "quantity": qty, "quantity_unit": nodes.loc[m["node_id"], "unit"], "revenue": m["revenue"],
+                "year": m["year"], "chain_link": "; ".join(link_en[:3]), "chain_link_zh": "；".join(link_zh[:3]),
+                "provinces": int(provinces_of_group.get(group.get(f["id"]), 1)),
+                "same_province": bool(f["province"] == self.region_levels.set_index("code").loc[code, "province"]),
+                "distance_km": distance, "source_id": m["source_id"],
+            })
+        return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(rows), n=n, weights=weights)
+
+    # ---------------------------------------------------------------- evaluation
+    def systems(self) -> dict[str, IndicatorSystem]:
+        """The shipped evaluation indicator systems (id → system)."""
+        from chainatlas.reference import systems
+
+        return {k: system_from_dict(v) for k, v in systems().items()}
+
+    def _system(self, system: str | IndicatorSystem) -> IndicatorSystem:
+        if isinstance(system, IndicatorSystem):
+            return system
+        path = Path(str(system))
+        if path.suffix == ".toml" and path.exists():
+            import tomllib
+
+            return system_from_dict(tomllib.loads(path.read_text(encoding="utf-8")))
+        shipped = self.systems()
+        if system in shipped:
+            return shipped[system]
+        match = resolve(str(system), [Candidate(k, (v.name_zh, v.name_en), f"{v.name_zh} {v.name_en} ({k})")
+                                      for k, v in shipped.items()])
+        if match.key is None:
+            raise ChainAtlasError(f"unknown indicator system {system!r}; shipped: {', '.join(shipped)}"
+                                  + (f"; did you mean {', '.join(match.suggestions)}?" if match.suggestions else ""))
+        return shipped[match.key]
+
+    def _evaluation_regions(self, regions: list[str] | None, within: str | None) -> list[str]:
+        table = self.tables["regions"]
+        if regions:
+            return [self.resolve_region(r) for r in regions]
+        if within:
+            parent = self.resolve_region(within)
+            return list(table.loc[table["parent"] == parent, "code"])
+        return list(table.loc[table["level"] == "province", "code"])
+
+    def indicator_values(self, system: str | IndicatorSystem, regions: list[str], year: int | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, int | None]:
+        """Region × indicator values for a system, the observations behind them, and the year used.
+
+        Without ``year``, the year with the most figures for these regions is used. A node-bound
+        indicator (``output_share_national@photovoltaics.glass``) reads observations about that node.
+        """
+        sys_ = self._system(system)
+        obs = self.tables["observations"]
+        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(regions)].copy()
+        obs["key"] = np.where(obs["node_id"].fillna("") != "", obs["indicator"] + "@" + obs["node_id"].fillna(""),
+                              obs["indicator"])
+        obs = obs[obs["key"].isin(sys_.keys)]
+        if year is None and len(obs):
+            year = int(obs.groupby("year").size().sort_values(kind="stable").index[-1])
+        used = obs[obs["year"] == year] if year is not None else obs.iloc[0:0]
+        values = used.pivot_table(index="subject_id", columns="key", values="value", aggfunc="first")
+        values = values.reindex(index=regions, columns=sys_.keys)
+        provenance = used.merge(self.tables["sources"][["id", "title", "publisher", "date"]].rename(
+            columns={"id": "source_id", "title": "source_title", "publisher": "source_publisher",
+                     "date": "source_date"}), on="source_id", how="left")
+        return values, provenance.reset_index(drop=True), year
+
+    def evaluate(self, system: str | IndicatorSystem, regions: list[str] | None = None, within: str | None = None,
+                 year: int | None = None, method: str = "entropy-topsis", normalisation: str = "minmax",
+                 missing: str = "auto", focus: str | None = None) -> Evaluation:
+        """Score and rank regions under an indicator system (see :mod:`chainatlas.analysis.evaluation`).
+
+        ``within=PROVINCE`` ranks the province's prefectures; ``regions`` names them explicitly; the
+        default is every province. With two years of figures the rank change is filled in.
+        ``focus`` adds a sensitivity table for one region (what would move its rank).
+        """
+        sys_ = self._system(system)
+        codes = self._evaluation_regions(regions, within)
+        values, provenance, year = self.indicator_values(sys_, codes, year)
+        result = evaluate(values, sys_, method=method, normalisation=normalisation, missing=missing, year=year)
+        if year is not None:
+            last, _, _ = self.indicator_values(sys_, codes, year - 1)
+            if last.notna().any().any():
+                try:
+                    result = result.with_rank_change(
+                        evaluate(last, sys_, method=method, normalisation=normalisation, missing=missing,
+                                 year=year - 1))
+                except ChainAtlasError:
+                    pass  # last year's figures cannot be ranked on their own; no rank change then
+        sens = None
+        if focus is not None:
+            sens = sensitivity(values, sys_, self.resolve_region(focus), method=method,
+                               normalisation=normalisation, missing=missing)
+        regions_table = self.tables["regions"].set_index("code")
+        names = {c: {"name_zh": regions_table.loc[c, "name_zh"], "name_en": regions_table.loc[c, "name_en"]}
+                 for c in codes if c in regions_table.index}
+        return Evaluation(result, sens, provenance, names, sys_)
 
     # ---------------------------------------------------------------- checks
     def check(self) -> CheckReport:

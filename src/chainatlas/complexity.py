@@ -44,9 +44,15 @@ def _standard(data: pd.DataFrame, cols_input: dict, val_errors_flag: str) -> pd.
 def _wide_year(df: pd.DataFrame, t: object) -> pd.DataFrame:
     """Rectangular loc x prod values for one year, without all-zero locations and products."""
     d = df[df["time"] == t]
-    wide = d.pivot_table(index="loc", columns="prod", values="val", aggfunc="sum", fill_value=0.0)
-    wide = wide.loc[wide.sum(axis=1) != 0, wide.sum(axis=0) != 0]
-    return wide.sort_index().sort_index(axis=1).astype(float)
+    loc_codes, locs = pd.factorize(d["loc"], sort=True)
+    prod_codes, prods = pd.factorize(d["prod"], sort=True)
+    x = np.zeros((len(locs), len(prods)))
+    np.add.at(x, (loc_codes, prod_codes), d["val"].to_numpy(dtype=float))
+    keep_r = x.sum(axis=1) != 0
+    keep_p = x.sum(axis=0) != 0
+    if keep_r.all() and keep_p.all():
+        return pd.DataFrame(x, index=locs, columns=prods)
+    return pd.DataFrame(x[np.ix_(keep_r, keep_p)], index=locs[keep_r], columns=prods[keep_p])
 
 
 def _pop_for(pop: pd.DataFrame | None, t: object) -> pd.Series | None:
@@ -96,8 +102,11 @@ def ecomplexity(
     df = _standard(data, cols_input, val_errors_flag)
     ext = _edgelist_matrix(proximity_edgelist) if proximity_edgelist is not None else None
     outs = []
+    complete = True  # every location and product of the input kept (none had an all-zero total)
     for t in df["time"].unique():
         wide = _wide_year(df, t)
+        d = df[df["time"] == t]
+        complete &= len(wide.index) == d["loc"].nunique() and len(wide.columns) == d["prod"].nunique()
         res = compute_complexity(
             wide,
             variant=var,
@@ -116,7 +125,22 @@ def ecomplexity(
         cols = _OUT + (["rpop"] if "rpop" in long else [])
         outs.append(pd.concat([front, long[cols]], axis=1))
     out = pd.concat(outs, ignore_index=True).rename(columns=cols_input)
+    if complete and _merge_is_identity(data, df, cols_input):
+        return out
     return out.merge(data, how="outer", on=list(cols_input.values()))
+
+
+def _merge_is_identity(data: pd.DataFrame, df: pd.DataFrame, cols_input: dict) -> bool:
+    """True when the reference's final outer merge with the input would add no row or column.
+
+    Given that no location or product was dropped, that holds when the input has only the four
+    named columns and no missing, duplicate or non-numeric values: every input row is then a cell
+    of the output grid with the same value.  Skipping the merge saves seconds on large frames.
+    """
+    if len(data.columns) != 4 or len(df) != len(data):
+        return False
+    val = data[cols_input["val"]]
+    return bool(pd.api.types.is_numeric_dtype(val) and not val.isna().any())
 
 
 def proximity(

@@ -244,3 +244,126 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
         bar.update(task, description="diagnosing, comparing peers and rendering…")
         a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
+
+
+@app.command()
+@handled
+def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+          token: Annotated[str | None, typer.Option("--token", envvar="CHAINATLAS_TOKEN",
+                                                    help="Enable write endpoints, guarded by this token.")] = None,
+          get: Annotated[str | None, typer.Option("--get", help="Render one path (page or .json) to stdout "
+                                                  "without starting a server.")] = None) -> None:
+    """The local web dashboard (read-only unless started with --token)."""
+    from chainatlas.web.app import create_app, render_get
+
+    db = Path(STATE["db"]) if STATE["db"] else default_path()
+    if not db.exists():
+        from chainatlas.atlas import open_atlas
+
+        open_atlas(db).close()  # first use: create and load the reference atlas
+    if get is not None:
+        status, _content_type, body = render_get(create_app(db, token=token), get)
+        import sys
+
+        sys.stdout.write(body if isinstance(body, str) else body.decode("utf-8", "replace"))
+        if status >= 400:
+            raise typer.Exit(1)
+        return
+    import uvicorn
+
+    console.print(f"chainatlas dashboard on http://{host}:{port}/ (store {db}; "
+                  f"{'writes enabled with token' if token else 'read-only'})")
+    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+
+
+@app.command("evaluate")
+@handled
+def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, industrial, or a system TOML file.")],
+              within: Annotated[str | None, typer.Option("--within", help="Rank the regions directly under this "
+                                                         "one (山西 → its cities).")] = None,
+              regions: Annotated[str | None, typer.Option("--regions", help="Comma-separated regions instead.")] = None,
+              year: YearOpt = None,
+              method: Annotated[str, typer.Option("--method", help="entropy-topsis, entropy, topsis, weighted-sum, "
+                                                  "expert-topsis.")] = "entropy-topsis",
+              focus: Annotated[str | None, typer.Option("--region", help="Also show what would move this "
+                                                        "region's rank (sensitivity).")] = None,
+              xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write ranks, weights, sensitivity and "
+                                                        "sources to Excel.")] = None,
+              json: JsonOpt = False) -> None:
+    """Rank regions under an indicator system (entropy weights, TOPSIS…), with sources."""
+    names = [r.strip() for r in regions.split(",")] if regions else None
+    result = atlas().evaluate(system, names, within, year, method=method, focus=focus)
+    if xlsx is not None:
+        import pandas as pd
+
+        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+            result.to_frame().to_excel(writer, sheet_name="ranks")
+            result.result.weights_frame().to_excel(writer, sheet_name="weights")
+            if result.sensitivity is not None:
+                result.sensitivity.to_frame().to_excel(writer, sheet_name="sensitivity")
+            result.observations.to_excel(writer, sheet_name="sources", index=False)
+    if json:
+        emit_json(result.to_dict())
+        return
+    console.print(repr(result), markup=False)
+    obs = result.observations
+    if len(obs):
+        console.print(frame_table(obs[["subject_id", "key", "year", "value", "unit", "source_title", "source_date"]],
+                                  "figures used (with sources)", max_rows=80))
+    if xlsx is not None:
+        console.print(f"wrote {xlsx}")
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    try:
+        return {k: float(v) for k, v in parse_pairs([p for p in text.split(",") if p], "--weights").items()}
+    except ValueError as exc:
+        raise typer.BadParameter(f"--weights values must be numbers: {exc}") from exc
+
+
+@app.command()
+@handled
+def opportunities(region: Annotated[str, typer.Argument(help="Region code or name.")],
+                  chain: Annotated[str | None, typer.Option("--chain", "-c", help="Chain (default: all chains).")] = None,
+                  weights: Annotated[str | None, typer.Option("--weights", help="e.g. value_uplift=0.5,market=0.1")] = None,
+                  year: YearOpt = None, json: JsonOpt = False) -> None:
+    """Links to strengthen (强链), supplement (补链) or extend (延链), ranked with the reasons shown."""
+    result = atlas().opportunities(region, chain, _weights(weights), year)
+    if json:
+        emit_json(result.to_dict())
+        return
+    console.print(repr(result), markup=False)
+    cols = ["rank", "node_id", "action", "score", "value_uplift", "density", "input_coverage", "market", "openness"]
+    console.print(frame_table(result.candidates[cols], "score components (0-1)", max_rows=30))
+
+
+@app.command()
+@handled
+def targets(region: Annotated[str, typer.Argument(help="Region code or name.")],
+            node: Annotated[str | None, typer.Option("--node", help="The link to attract firms for "
+                                                     "(default: the top links of `opportunities`).")] = None,
+            chain: Annotated[str | None, typer.Option("--chain", "-c", help="Chain for the default links.")] = None,
+            n: Annotated[int, typer.Option("--n", help="Firms per link.")] = 20,
+            top: Annotated[int, typer.Option("--top", help="How many top links without --node.")] = 5,
+            xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the hand-out: one sheet per link.")] = None,
+            json: JsonOpt = False) -> None:
+    """Whom to attract: firms elsewhere that make the link, ranked, with plain-language reasons."""
+    from chainatlas.report.xlsx import write_targets_xlsx
+
+    a = atlas()
+    if node:
+        lists = [a.targets(region, node, n=n)]
+    else:
+        lists = a.targets(region, a.opportunities(region, chain), n=n, top=top)
+    if xlsx is not None:
+        write_targets_xlsx(xlsx, lists, a.tables["sources"])
+    if json:
+        emit_json(lists[0].to_dict() if node else [t.to_dict() for t in lists])
+        return
+    for tl in lists:
+        console.print(repr(tl), markup=False)
+    if xlsx is not None:
+        console.print(f"wrote {xlsx}")

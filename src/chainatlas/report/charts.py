@@ -205,3 +205,37 @@ def peer_bars(comparison: dict, focus: str) -> dict | None:
                    "yaxis": {"tickformat": ".0%", "title": {"text": "coverage"}},
                    "yaxis2": {"overlaying": "y", "side": "right", "title": {"text": "firms"}},
                    "margin": {"l": 50, "r": 50, "t": 40, "b": 60}, "legend": {"orientation": "h"}}}
+
+
+ACTION_COLOURS = {"strengthen": "#1a9850", "supplement": "#4575b4", "extend": "#d73027", "watch": "#999999"}
+
+
+def quadrant(opportunities: dict) -> dict | None:
+    """Scatter of candidate links: x = relatedness, y = value uplift, bubble = national market."""
+    points = opportunities.get("quadrant", {}).get("points") or []
+    if not points:
+        return None
+    sizes = [p["size"] for p in points if not _nan(p["size"]) and p["size"]]
+    top = max(sizes) if sizes else 1.0
+    data = []
+    for action, label in (("strengthen", "强链 strengthen"), ("supplement", "补链 supplement"),
+                          ("extend", "延链 extend"), ("watch", "观望 watch")):
+        pts = [p for p in points if p["action"] == action]
+        if not pts:
+            continue
+        data.append({
+            "type": "scatter", "mode": "markers+text", "name": label,
+            "x": [p["x"] for p in pts], "y": [p["y"] for p in pts],
+            "text": [p["name_zh"] for p in pts], "textposition": "top center",
+            "customdata": [f"{p['name_zh']} {p['name_en']}" for p in pts],
+            "hovertemplate": "%{customdata}<br>relatedness %{x:.2f}<br>value uplift %{y:.2f}<extra></extra>",
+            "marker": {"color": ACTION_COLOURS[action], "opacity": 0.75,
+                       "size": [10 + 30 * math.sqrt(p["size"] / top) if not _nan(p["size"]) and p["size"] else 10
+                                for p in pts]}})
+    return {"data": data, "layout": {
+        "title": {"text": "机会象限 Opportunity quadrant (bubble = national market)"}, "height": 460,
+        "xaxis": {"title": {"text": "关联度 relatedness"}, "range": [-0.05, 1.05]},
+        "yaxis": {"title": {"text": "增值潜力 value uplift"}, "range": [-0.05, 1.15]},
+        "shapes": [{"type": "line", "x0": 0.5, "x1": 0.5, "y0": 0, "y1": 1.1, "line": {"dash": "dot", "color": "#aaa"}},
+                   {"type": "line", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5, "line": {"dash": "dot", "color": "#aaa"}}],
+        "margin": {"l": 50, "r": 10, "t": 40, "b": 50}}}

@@ -99,3 +99,9 @@ def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict],
         plotly_js=plotly_js().replace("</script", "<\\/script"), extra_sections=extra_sections or [],
         version=version, plotly_version=plotly_version(),
     )
+
+
+def render_opportunities_section(opportunities: dict, target_lists: list[dict]) -> str:
+    """The report section with the opportunity table, quadrant placeholder and target lists."""
+    template = _env().get_template("opportunities_section.html.j2")
+    return template.render(o=jsonable(opportunities), target_lists=jsonable(target_lists))

@@ -46,3 +46,37 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
         for name, df in sheets.items():
             _flat(df).to_excel(writer, sheet_name=name[:31], index=False)
     return path
+
+
+TARGET_COLUMNS = ["rank", "name_zh", "name_en", "region_name_zh", "region_name_en", "listed", "exchange",
+                  "stock_code", "high_tech", "made_node", "substitute", "quantity", "quantity_unit", "revenue",
+                  "year", "chain_link", "provinces", "same_province", "distance_km", "score", "reason_zh",
+                  "reason_en", "source_id", "id"]
+
+
+def write_targets_xlsx(path: str | Path, lists: list, sources: pd.DataFrame) -> Path:
+    """The investment-promotion hand-out: one sheet per target link with reasons, then the sources."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        summary = []
+        for tl in lists:
+            name = f"{tl.node['name_zh']}"[:25] or tl.node["id"][:25]
+            sheet = name
+            k = 2
+            while sheet in used:
+                sheet = f"{name[:22]}-{k}"
+                k += 1
+            used.add(sheet)
+            df = tl.targets.reindex(columns=TARGET_COLUMNS) if len(tl.targets) else pd.DataFrame(columns=TARGET_COLUMNS)
+            df.to_excel(writer, sheet_name=sheet, index=False)
+            summary.append({"link": tl.node["id"], "name_zh": tl.node["name_zh"], "name_en": tl.node["name_en"],
+                            "sheet": sheet, "targets": len(tl.targets), "note": tl.reason or ""})
+        pd.DataFrame(summary).to_excel(writer, sheet_name="links", index=False)
+        ids = set()
+        for tl in lists:
+            if len(tl.targets):
+                ids.update(tl.targets["source_id"].dropna())
+        sources[sources["id"].isin(ids)].to_excel(writer, sheet_name="sources", index=False)
+    return path

@@ -26,6 +26,10 @@ __all__ = ["align_proximity", "compute_complexity", "outlook"]
 
 OutlookMethod = Literal["auto", "dense", "regions"]
 
+#: From this many products (and at least twice as many products as regions) ``method="auto"``
+#: stops building the P x P proximity: below it the dense matrix is small and BLAS is faster.
+REGION_PATH_MIN_PRODUCTS = 8000
+
 
 def compute_complexity(
     values: pd.DataFrame | Matrix,
@@ -130,7 +134,7 @@ def compute_complexity(
     else:
         phi = None
         use_regions = method == "regions" or (
-            method == "auto" and not asymmetric and _binary(mcp) and n_p >= 4000 and n_p > 2 * n_r
+            method == "auto" and not asymmetric and n_p >= REGION_PATH_MIN_PRODUCTS and n_p > 2 * n_r and _binary(mcp)
         )
         if use_regions and asymmetric:
             raise ValueError("method='regions' supports the symmetric proximity only")
@@ -200,14 +204,18 @@ def outlook(
     w = pci_o * _safe_inverse(rowsum)
     mw = sp.csr_array(m @ sp.diags_array(w))
     y = space.times_proximity(sp.vstack([m, mw, sp.csr_array(w[None, :])]).tocsr(), m)
-    dens = np.ascontiguousarray(y[:n_r])
+    # Work in place on views of y: fresh multi-GB allocations cost more than the arithmetic.
+    inv_rowsum = _safe_inverse(rowsum)
+    dens = y[:n_r]
     if shift:
         dens += shift * m.toarray()
-    dens *= _safe_inverse(rowsum)[None, :]
-    base = y[n_r + n_r][None, :] + shift * w[None, :] - y[n_r : 2 * n_r]
+    dens *= inv_rowsum[None, :]
+    base = y[n_r : 2 * n_r]
+    base *= -1.0
+    base += y[2 * n_r][None, :] + shift * w[None, :]
     if shift:
         base -= shift * mw.toarray()
-    return dens, np.ascontiguousarray(base)
+    return dens, base
 
 
 def align_proximity(

@@ -50,7 +50,9 @@ def as_matrix(values: object, regions: object = None, products: object = None) -
     if isinstance(values, pd.DataFrame):
         reg = pd.Index(values.index if regions is None else regions)
         prod = pd.Index(values.columns if products is None else products)
-        arr = np.array(values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        numeric = all(pd.api.types.is_numeric_dtype(t) for t in values.dtypes)
+        frame = values if numeric else values.apply(pd.to_numeric, errors="coerce")
+        arr = np.array(frame.to_numpy(dtype=float, na_value=np.nan))
     elif sp.issparse(values):
         arr = sp.csr_array(values, dtype=float)
         arr.sum_duplicates()

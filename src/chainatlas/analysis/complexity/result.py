@@ -126,8 +126,9 @@ class ComplexityResult:
         """
         n_r, n_p = self.shape
         out = {
-            loc: np.repeat(self.regions.to_numpy(), n_p),
-            prod: np.tile(self.products.to_numpy(), n_r),
+            # Index.take keeps the label dtype (e.g. Arrow strings) without boxing 10^6 objects.
+            loc: self.regions.take(np.repeat(np.arange(n_r), n_p)),
+            prod: self.products.take(np.tile(np.arange(n_p), n_r)),
             "diversity": np.repeat(self.diversity.to_numpy(), n_p),
             "ubiquity": np.tile(self.ubiquity.to_numpy(), n_r),
             "mcp": _flat(self.mcp),

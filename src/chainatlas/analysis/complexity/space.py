@@ -53,15 +53,15 @@ def proximity(mcp: Matrix, *, asymmetric: bool = False, diagonal: float | None =
     Products present nowhere have an all-zero row and column rather than the reference's NaNs,
     so they cannot contaminate density or COG of other products.
     """
-    c = mcp.T @ mcp
-    c = _dense(c)
+    phi = _dense(mcp.T @ mcp)
     k = np.asarray(mcp.sum(axis=0)).ravel().astype(float)
+    inv = _safe_inverse(k)  # 0 for absent products, so their rows and columns vanish
     if asymmetric:
-        phi = c * _safe_inverse(k)[:, None]
+        phi *= inv[:, None]
     else:
-        phi = c / np.maximum(np.maximum(k[:, None], k[None, :]), 1e-300)
-        phi[k == 0, :] = 0.0
-        phi[:, k == 0] = 0.0
+        # 1/max(k, k') = min(1/k, 1/k'); row blocks keep temporaries small (P x P would double memory).
+        for s0 in range(0, phi.shape[0], 512):
+            phi[s0 : s0 + 512] *= np.minimum(inv[s0 : s0 + 512, None], inv[None, :])
     if diagonal is not None:
         idx = np.flatnonzero(k > 0)
         phi[idx, idx] = diagonal
