@@ -95,5 +95,5 @@ def test_innovation_system_runs_on_shanxi_2021():
     frame = rows.pivot(index="subject_id", columns="indicator", values="value")
     res = evaluate(frame, system)
     assert "rd_spending_above_size" in res.missing.dropped_indicators
-    assert list(res.weights.index) == ["rd_intensity"]
+    assert list(res.weights.index) == ["rd_spending", "rd_intensity"]
     assert res.rank_of("140100") == 1

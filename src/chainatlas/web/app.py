@@ -1,0 +1,167 @@
+"""The local web dashboard: an ASGI app (Starlette + Jinja2) that asks only the ``Atlas`` facade.
+
+Why Starlette: it is small (routing, requests, responses, a test client) and has no opinions about
+models or ORMs, which fits a face that only wires the facade to templates; plain sync endpoints run
+in its thread pool, so a slow first question does not block the event loop.
+
+Every page has a ``.json`` twin (same URL + ``.json``) whose body is byte-for-byte what the CLI
+prints for the same question with ``--json``. The app is read-only unless started with a token, and
+every error, from any route or middleware, has one shape (see :mod:`chainatlas.web.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from chainatlas.web import api, assets, pages
+from chainatlas.web.errors import WebError, from_exception
+from chainatlas.web.reader import AtlasReader
+from chainatlas.web.render import render_error
+
+log = logging.getLogger("chainatlas.web")
+
+MAX_BODY = 5 * 1024 * 1024  # bytes; the import endpoint's limit, enforced for every request
+READ_METHODS = ("GET", "HEAD")
+SECURITY_HEADERS = {
+    # the pages load nothing from outside; the policy makes the browser enforce it too
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+
+
+def wants_json(path: str, accept: str = "") -> bool:
+    """Whether an error at ``path`` is answered in JSON (``.json`` twins, the API, or JSON-only clients)."""
+    if path.endswith(".json") or path.startswith("/api/"):
+        return True
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(exc: BaseException, path: str, accept: str = "") -> Response:
+    """The one error shape: JSON for ``.json``/API paths, else an HTML page embedding the same fields."""
+    err = from_exception(exc)
+    if err.status >= 500:
+        log.error("error serving %s", path, exc_info=exc)
+    headers = dict(err.headers)
+    if wants_json(path, accept):
+        body = json.dumps(err.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return Response(body, err.status, headers=headers, media_type="application/json; charset=utf-8")
+    return Response(render_error(err), err.status, headers=headers, media_type="text/html; charset=utf-8")
+
+
+class BodyTooLarge(Exception):
+    """Raised while reading a request body that outgrows the limit."""
+
+
+class Guard:
+    """Pure ASGI middleware: read-only unless a token is set, bounded bodies, security headers.
+
+    It runs before routing, so a POST to any path of a read-only server gets the same 405, and a body
+    over the limit is refused from its ``Content-Length`` before a byte is read (or as soon as a
+    streamed body passes the limit).
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None, max_body: int = MAX_BODY):
+        self.app, self.token, self.max_body = app, token, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        path, accept = scope.get("path", ""), headers.get("accept", "")
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                present = {k.lower() for k, _ in message["headers"]}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.encode() not in present:
+                        message["headers"].append((name.encode(), value.encode()))
+            await send(message)
+
+        if scope["method"] not in READ_METHODS and not self.token:
+            err = WebError(405, f"{scope['method']} is not allowed: this server is read-only "
+                                "(start it with --token to enable imports)", headers={"allow": "GET, HEAD"})
+            await error_response(err, path, accept)(scope, receive, send_secured)
+            return
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body:
+            err = WebError(413, f"request body of {int(length)} bytes is over the limit of {self.max_body} bytes")
+            await error_response(err, path, accept)(scope, receive, send_secured)
+            return
+        seen = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge(f"request body is over the limit of {self.max_body} bytes")
+            return message
+
+        await self.app(scope, bounded_receive, send_secured)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        message = {404: f"no page at {request.url.path}", 405: f"{request.method} is not allowed on {request.url.path}"
+                   }.get(exc.status_code, str(exc.detail))
+        err = WebError(exc.status_code, message, headers=dict(exc.headers or {}))
+    elif isinstance(exc, BodyTooLarge):
+        err = WebError(413, str(exc))
+    else:
+        err = from_exception(exc)
+    return error_response(err, request.url.path, request.headers.get("accept", ""))
+
+
+def _static(request: Request) -> Response:
+    name = request.path_params["name"]
+    found = assets.load(name)
+    if found is None:
+        return error_response(WebError(404, f"no asset {name!r}"), request.url.path, request.headers.get("accept", ""))
+    body, kind = found
+    return Response(body, media_type=kind, headers={"cache-control": assets.LONG_CACHE})
+
+
+def create_app(db_path: Path, token: str | None = None) -> Starlette:
+    """The dashboard for the store at ``db_path``; write endpoints exist only when ``token`` is given."""
+    reader = AtlasReader(Path(db_path))
+    routes: list[BaseRoute] = [Route("/static/{name:path}", _static, methods=["GET"])]
+    routes += pages.routes()
+    if token:
+        routes += api.routes()
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        HTTPException: _http_error, BodyTooLarge: _http_error, Exception: _http_error}
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token)], exception_handlers=handlers)
+    app.state.reader = reader
+    app.state.token = token
+    return app
+
+
+def render_get(app: Any, path: str) -> tuple[int, str, str | bytes]:
+    """Render one path (a page, its ``.json`` twin, an asset) without a server: status, type, body."""
+    from starlette.testclient import TestClient
+
+    if not path.startswith("/"):
+        path = "/" + path
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, follow_redirects=True)
+    response = client.get(path)
+    kind = response.headers.get("content-type", "")
+    textual = kind.startswith("text/") or "json" in kind or "javascript" in kind
+    return response.status_code, kind, response.text if textual else response.content
