@@ -738,6 +738,47 @@ class Atlas:
             })
         return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(rows), n=n, weights=weights)
 
+    def activity_matrix(self, level: str = "prefecture", measure: str = "firms", chain: str | None = None,
+                        year: int | None = None) -> pd.DataFrame:
+        """Region × node matrix for complexity work: firm counts, output value (yuan) or revenue (yuan).
+
+        Output is valued at each node's unit value so nodes counted in different units add up;
+        the latest figure at or before ``year`` is used per firm and node.
+        """
+        if level not in ("province", "prefecture", "county"):
+            raise ChainAtlasError(f"level must be province, prefecture or county, not {level!r}")
+        if measure not in ("firms", "output", "revenue"):
+            raise ChainAtlasError(f"measure must be firms, output or revenue, not {measure!r}")
+        prod = self.tables["production"]
+        if chain is not None:
+            prod = prod[prod["node_id"].isin(self.members.get(self.resolve_chain(chain), []))]
+        if year is not None:
+            prod = prod[prod["year"] <= year]
+        prod = prod.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
+        firms = self._firms_with_ancestors()[["id", level]]
+        joined = prod.merge(firms, left_on="enterprise_id", right_on="id").dropna(subset=[level])
+        if measure == "firms":
+            return joined.pivot_table(index=level, columns="node_id", values="enterprise_id", aggfunc="nunique",
+                                      fill_value=0).astype(float)
+        if measure == "output":
+            uv = self.tables["nodes"].set_index("id")["unit_value"]
+            qty = joined["output"].where(joined["output"].notna(), joined["capacity"])
+            joined = joined.assign(value=qty * joined["node_id"].map(uv))
+        else:
+            joined = joined.assign(value=joined["revenue"])
+        joined = joined.dropna(subset=["value"])
+        return joined.pivot_table(index=level, columns="node_id", values="value", aggfunc="sum", fill_value=0.0)
+
+    def complexity(self, level: str = "prefecture", measure: str = "firms", variant: str = "growthlab-py",
+                   chain: str | None = None, year: int | None = None, threshold: float = 1.0):
+        """Economic complexity and relatedness of regions × chain nodes (see ``analysis.complexity``)."""
+        from chainatlas.analysis.complexity import compute_complexity
+
+        matrix = self.activity_matrix(level, measure, chain, year)
+        if matrix.empty:
+            raise ChainAtlasError(f"no {measure} figures for {level} regions to compute complexity on")
+        return compute_complexity(matrix, variant=variant, threshold=threshold)
+
     # ---------------------------------------------------------------- evaluation
     def systems(self) -> dict[str, IndicatorSystem]:
         """The shipped evaluation indicator systems (id → system)."""

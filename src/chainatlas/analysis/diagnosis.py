@@ -48,6 +48,12 @@ class ChainFacts:
     firms_per_region: dict[str, pd.Series]  # level → distinct atlas firms per region (all chains)
     firms_total: int             # distinct firms in the atlas (all chains)
     node_firms_national: pd.Series  # node_id → distinct firms making it anywhere
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    layer_of: dict[str, int] = field(default_factory=dict)
+    layers: list[dict] = field(default_factory=list)
+    ladders: list[tuple[list[str], pd.DataFrame]] = field(default_factory=list)
+    chain_value: dict[str, pd.Series] = field(default_factory=dict)   # level → region's chain output value
+    chain_firms: dict[str, pd.Series] = field(default_factory=dict)   # level → region's firms in the chain
 
 
 def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame:
@@ -102,10 +108,30 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
 
     firms_per_region = {level: all_firm_regions.groupby(level)["id"].nunique() for level in LEVELS}
     node_firms = firms.groupby("node_id")["enterprise_id"].nunique()
+    indexed = nodes.set_index("id", drop=False)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(node_ids)
+    graph.add_edges_from(links[["source_node", "target_node"]].itertuples(index=False, name=None))
+    uv = indexed["unit_value"].astype(float)
+    chain_value, chain_firms = {}, {}
+    for level in LEVELS:
+        rows = by_level[level]
+        value = rows["quantity"] * rows["node_id"].map(uv)
+        cv = value.groupby(rows["region"]).sum(min_count=1).dropna()
+        chain_value[level] = cv[cv > 0]
+        f = firms[firms[level].notna() & (firms[level] != "")]
+        chain_firms[level] = f.groupby(level)["enterprise_id"].nunique()
+    ladders = []
+    for path in chain.get("main_paths") or []:
+        path = [n for n in path if n in indexed.index]
+        if len(path) >= 2:
+            ladders.append((path, value_ladder(path, indexed, links)))
     return ChainFacts(
-        chain=chain, year=year, nodes=nodes.set_index("id", drop=False), links=links, firms=firms,
+        chain=chain, year=year, nodes=indexed, links=links, firms=firms,
         by_level=by_level, national=national, firms_per_region=firms_per_region,
         firms_total=int(all_firm_regions["id"].nunique()), node_firms_national=node_firms,
+        graph=graph, layer_of=_layer_index(graph, indexed), layers=_layers(graph, indexed), ladders=ladders,
+        chain_value=chain_value, chain_firms=chain_firms,
     )
 
 
@@ -139,7 +165,14 @@ def _region_quantities(firms: pd.DataFrame, stats: pd.DataFrame, level: str) -> 
         agg["firms"] = agg["firms"].fillna(0)
         agg = agg.drop(columns=["stat_quantity", "stat_year", "source_id"])
     agg["firms"] = agg["firms"].astype(int)
-    return agg[cols].reset_index(drop=True)
+    agg = agg[cols].reset_index(drop=True)
+    # ranks among the regions of this level (1 = largest), computed once for every region
+    positive = agg["quantity"].where(agg["quantity"] > 0)
+    agg["rank"] = positive.groupby(agg["node_id"]).rank(ascending=False, method="min")
+    agg["regions_ranked"] = positive.notna().groupby(agg["node_id"]).transform("sum").astype(int)
+    with_firms = agg["firms"].where(agg["firms"] > 0)
+    agg["rank_by_firms"] = with_firms.groupby(agg["node_id"]).rank(ascending=False, method="min")
+    return agg
 
 
 def _national(firms: pd.DataFrame, stats: pd.DataFrame, node_ids: list[str]) -> pd.DataFrame:
@@ -356,7 +389,11 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     else:
         level_rows = facts.by_level[level]
         local = level_rows[level_rows["region"] == code]
-    table = table.merge(local[["node_id", "quantity", "basis", "firms", "sources", "year"]], on="node_id", how="left")
+    rank_cols = ["rank", "regions_ranked", "rank_by_firms"]
+    if level is None:
+        local = local.assign(rank=np.nan, regions_ranked=0, rank_by_firms=np.nan)
+    table = table.merge(local[["node_id", "quantity", "basis", "firms", "sources", "year", *rank_cols]],
+                        on="node_id", how="left")
     table = table.merge(facts.national.reset_index(), on="node_id", how="left")
     table["firms"] = table["firms"].fillna(0).astype(int)
     table["quantity"] = table["quantity"].astype(float)
@@ -364,21 +401,14 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     table["national_share"] = np.where(
         (table["quantity"].notna()) & (table["national_quantity"] > 0),
         table["quantity"] / table["national_quantity"], np.nan)
-
-    # ranks among regions of the same level
-    ranks, ranked, rank_firms = [], [], []
-    for node in node_ids:
-        rows = level_rows[level_rows["node_id"] == node]
-        q = rows.set_index("region")["quantity"].dropna()
-        q = q[q > 0]
-        mine = q.get(code)
-        ranks.append(int((q > mine).sum()) + 1 if mine is not None else None)
-        ranked.append(len(q))
-        f = rows.set_index("region")["firms"]
-        f = f[f > 0]
-        mine_f = f.get(code)
-        rank_firms.append(int((f > mine_f).sum()) + 1 if mine_f is not None and level is not None else None)
-    table["rank"], table["regions_ranked"], table["rank_by_firms"] = ranks, ranked, rank_firms
+    # ranks among regions of the same level (precomputed); regions_ranked counts regions with a figure
+    if level is not None:
+        counts = facts.by_level[level].groupby("node_id")["regions_ranked"].first()
+        table["regions_ranked"] = table["node_id"].map(counts).fillna(0).astype(int)
+    else:
+        table["regions_ranked"] = 0
+    for col in ("rank", "rank_by_firms"):
+        table[col] = [None if _isnan(v) or v is None else int(v) for v in table[col].astype(float)]
 
     # firm-count location quotient over the whole atlas
     if level is not None:
@@ -409,10 +439,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     table["status"] = [x[0] for x in statuses]
     table["rule"] = [x[1] for x in statuses]
 
-    graph = nx.DiGraph()
-    graph.add_nodes_from(node_ids)
-    graph.add_edges_from(facts.links[["source_node", "target_node"]].itertuples(index=False, name=None))
-    layer_of = _layer_index(graph, nodes)
+    layer_of = facts.layer_of
     for col in ("name_zh", "name_en", "stage", "primary", "unit", "unit_value", "unit_value_unit",
                 "unit_value_year", "unit_value_source"):
         table[col] = table["node_id"].map(nodes[col])
@@ -427,11 +454,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     firms = _local_firms(facts, code, level)
     value_paths = []
     local_q = dict(zip(table["node_id"], table["quantity"].fillna(0.0), strict=True))
-    for path in facts.chain.get("main_paths") or []:
-        path = [n for n in path if n in nodes.index]
-        if len(path) < 2:
-            continue
-        ladder = value_ladder(path, nodes, facts.links)
+    for path, ladder in facts.ladders:
         value_paths.append({"path": path, "ladder": ladder, "capture": _capture(ladder, local_q)})
 
     sources = set(nodes["unit_value_source"].dropna())
@@ -446,7 +469,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         stages=_stages(table), overall_share=overall, top_heaviness=_top_heaviness(table, s),
         value_paths=value_paths, agglomeration=_agglomeration(facts, code, level, table, firms),
         firms=firms, sources=sorted(sources), derivations=DERIVATIONS,
-        layers=_layers(graph, nodes), links=facts.links.reset_index(drop=True),
+        layers=facts.layers, links=facts.links.reset_index(drop=True),
     )
 
 
@@ -562,15 +585,12 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
         out["hhi"] = None
         out["hhi_basis"] = "no firms"
     if level is not None:
-        rows = facts.by_level[level].copy()
-        rows["value"] = rows["quantity"] * rows["node_id"].map(uv)
-        chain_value = rows.groupby("region")["value"].sum(min_count=1).dropna()
-        chain_value = chain_value[chain_value > 0]
+        chain_value = facts.chain_value[level]
         mine = chain_value.get(code)
         out["output_value"] = float(mine) if mine is not None else None
         out["rank_by_value"] = int((chain_value > mine).sum()) + 1 if mine is not None else None
         out["regions_with_value"] = int(len(chain_value))
-        firm_counts = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+        firm_counts = facts.chain_firms[level]
         mine_f = firm_counts.get(code)
         out["rank_by_firms"] = int((firm_counts > mine_f).sum()) + 1 if mine_f is not None else None
         out["regions_with_firms"] = int(len(firm_counts))

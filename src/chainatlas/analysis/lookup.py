@@ -27,6 +27,11 @@ class Candidate:
     names: tuple[str, ...]
     label: str
     priority: int = 0  # lower wins a tie (provinces before prefectures before counties)
+    normed: tuple[str, ...] = ()  # normalised names, filled in once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "normed", tuple(normalise(n) for n in self.names if n))
+        object.__setattr__(self, "normed_key", normalise(self.key))
 
 
 @dataclass
@@ -41,13 +46,13 @@ def resolve(query: str, candidates: list[Candidate], max_suggestions: int = 5) -
     q = normalise(query)
     if not q:
         return Match(None, [], [])
-    exact_key = [c for c in candidates if normalise(c.key) == q]
+    exact_key = [c for c in candidates if c.normed_key == q]  # type: ignore[attr-defined]
     if exact_key:
         return Match(exact_key[0].key, [], [])
-    exact = [c for c in candidates if any(normalise(n) == q for n in c.names if n)]
+    exact = [c for c in candidates if q in c.normed]
     if exact:
         return _best(exact)
-    prefix = [c for c in candidates if any(normalise(n).startswith(q) for n in c.names if n)]
+    prefix = [c for c in candidates if any(n.startswith(q) for n in c.normed)]
     if prefix and len(q) >= 2:
         best = _best(prefix)
         if best.key is not None:

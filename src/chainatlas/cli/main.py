@@ -367,3 +367,29 @@ def targets(region: Annotated[str, typer.Argument(help="Region code or name.")],
         console.print(repr(tl), markup=False)
     if xlsx is not None:
         console.print(f"wrote {xlsx}")
+
+
+@app.command()
+@handled
+def complexity(level: Annotated[str, typer.Option("--level", help="province, prefecture or county.")] = "prefecture",
+               measure: Annotated[str, typer.Option("--measure", help="firms, output (valued) or revenue.")] = "firms",
+               variant: Annotated[str, typer.Option("--variant", help="growthlab-py, growthlab-stata or oec.")]
+               = "growthlab-py",
+               chain: Annotated[str | None, typer.Option("--chain", "-c", help="Only this chain's nodes.")] = None,
+               year: YearOpt = None,
+               csv: Annotated[Path | None, typer.Option("--csv", help="Write the long table (region × node).")] = None,
+               json: JsonOpt = False) -> None:
+    """Economic complexity (ECI/PCI), relatedness density, COI and COG of regions × chain nodes."""
+    try:
+        result = atlas().complexity(level, measure, variant, chain, year)
+    except ValueError as exc:  # unknown variant
+        raise typer.BadParameter(str(exc)) from exc
+    if csv is not None:
+        result.to_frame().to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+    if json:
+        emit_json(result.to_dict())
+        return
+    console.print(repr(result), markup=False)
+    regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
+    console.print(frame_table(regions.reset_index(), "regions by ECI"))

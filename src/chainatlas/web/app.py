@@ -154,14 +154,55 @@ def create_app(db_path: Path, token: str | None = None) -> Starlette:
     return app
 
 
-def render_get(app: Any, path: str) -> tuple[int, str, str | bytes]:
-    """Render one path (a page, its ``.json`` twin, an asset) without a server: status, type, body."""
-    from starlette.testclient import TestClient
+def render_get(app: Any, path: str, max_redirects: int = 5) -> tuple[int, str, str | bytes]:
+    """Render one path (a page, its ``.json`` twin, an asset) without a server: status, type, body.
+
+    The app is called directly over ASGI (no HTTP client, no socket), following redirects to the
+    canonical URL as a browser would.
+    """
+    import anyio
 
     if not path.startswith("/"):
         path = "/" + path
-    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, follow_redirects=True)
-    response = client.get(path)
-    kind = response.headers.get("content-type", "")
+    for _ in range(max_redirects + 1):
+        status, headers, body = anyio.run(_call, app, path)
+        location = headers.get("location")
+        if status in (301, 302, 303, 307, 308) and location and location.startswith("/"):
+            path = location
+            continue
+        break
+    kind = headers.get("content-type", "")
     textual = kind.startswith("text/") or "json" in kind or "javascript" in kind
-    return response.status_code, kind, response.text if textual else response.content
+    return status, kind, body.decode("utf-8", "replace") if textual else body
+
+
+async def _call(app: Any, target: str) -> tuple[int, dict[str, str], bytes]:
+    from urllib.parse import quote, unquote, urlsplit
+
+    parts = urlsplit(target)
+    raw_path = quote(unquote(parts.path)).encode("ascii")
+    query = quote(parts.query, safe="=&%+/,:;@")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": unquote(parts.path), "raw_path": raw_path, "root_path": "",
+             "query_string": query.encode("ascii"), "headers": [(b"host", b"127.0.0.1")],
+             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 80), "state": {}}
+    sent = False
+    status, headers, chunks = 500, {}, []
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.get("headers", [])}
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, headers, b"".join(chunks)

@@ -51,10 +51,10 @@ class AtlasReader:
         a.region_levels  # noqa: B018
 
     # ------------------------------------------------------------------ reading
-    def ask(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``atlas.<method>(*args, **kwargs)``, memoised (errors are not memoised)."""
-        key = ("ask", method, _key(args), _key(kwargs))
-        return self.memo(key, lambda: getattr(self.atlas, method)(*args, **kwargs))
+    def ask(self, question: str, /, *args: Any, **kwargs: Any) -> Any:
+        """``atlas.<question>(*args, **kwargs)``, memoised (errors are not memoised)."""
+        key = ("ask", question, _key(args), _key(kwargs), self.generation)
+        return self.memo(key, lambda: getattr(self.atlas, question)(*args, **kwargs))
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The memoised value for ``key``, computing it (under the lock) on first use."""

@@ -56,6 +56,22 @@ def charts_json(specs: dict[str, Any]) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
+_TRAILING_ID = re.compile(r"\(([^()\s]+)\)$")
+
+
+def suggestion_href(text: str) -> str:
+    """Where a "did you mean" suggestion leads: a region by its code, a chain by its id, else a search."""
+    last = text.split()[-1] if text.split() else ""
+    if re.fullmatch(r"\d{6}", last):
+        return url("regions", last)
+    found = _TRAILING_ID.search(text)
+    if found and "." not in found.group(1):
+        return url("chains", found.group(1))
+    if found:
+        return url("search", q=found.group(1))
+    return url("search", q=text.split(" ")[0])
+
+
 def region_label(rec: dict | None) -> str:
     if not rec:
         return ""
@@ -70,7 +86,7 @@ def env() -> jinja2.Environment:
     environment.globals.update(
         pct=pct, num=num, yi=yi, url=url, source_links=source_links, address=address, asset=assets.asset_url,
         status_labels=charts.STATUS_LABELS, status_colours=charts.STATUS_COLOURS, stage_labels=charts.STAGE_LABELS,
-        region_label=region_label, version=__version__, plotly_version=assets.plotly_version,
+        region_label=region_label, suggestion_href=suggestion_href, version=__version__, plotly_version=assets.plotly_version,
     )
     return environment
 

@@ -1,0 +1,168 @@
+"""How a page handler becomes three endpoints: the HTML page, its ``.json`` twin and (some) ``.xlsx``.
+
+Why one wrapper: every page validates its input the same way, answers errors in the one shape, has
+a JSON twin whose body is exactly the CLI's ``--json`` output (``dumps(to_dict()) + "\\n"``), and is
+memoised as a whole (the store is read-only while serving, so a URL always renders the same bytes).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from chainatlas.results import dumps
+from chainatlas.web.errors import WebError
+from chainatlas.web.reader import AtlasReader
+from chainatlas.web.render import charts_json, render
+
+MAX_TEXT = 200  # characters in any path part or query value
+MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Redirect(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Send the browser to the canonical URL (``/regions/滨州`` → ``/regions/371600``)."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
+@dataclass
+class Page:
+    """What a handler returns: the twin's data, and for HTML the template and its context."""
+
+    title: str
+    data: Any = None
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    charts: dict = field(default_factory=dict)
+    xlsx: Callable[[Path], Any] | None = None
+    filename: str = "chainatlas.xlsx"
+
+
+@dataclass
+class Ask:
+    """One request as a handler sees it: validated parameters and the shared atlas."""
+
+    request: Request
+    reader: AtlasReader
+    fmt: str
+
+    @property
+    def html(self) -> bool:
+        return self.fmt == "html"
+
+    def path(self, name: str) -> str:
+        return _clean(name, self.request.path_params.get(name, ""), required=True)
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = _clean(name, self.request.query_params.get(name, ""), required)
+        return value or None
+
+    def integer(self, name: str, default: int | None, low: int, high: int) -> int | None:
+        raw = self.request.query_params.get(name, "").strip()
+        if not raw:
+            return default
+        if not re.fullmatch(r"-?\d{1,9}", raw):
+            raise WebError(400, f"query parameter {name!r} must be a whole number, got {raw[:40]!r}")
+        value = int(raw)
+        if not low <= value <= high:
+            raise WebError(400, f"query parameter {name!r} must be between {low} and {high}, got {value}")
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
+        value = self.text(name) or default
+        if value not in options:
+            raise WebError(400, f"query parameter {name!r} must be one of {', '.join(options)}, got {value!r}")
+        return value
+
+    def canonical(self, location: str) -> None:
+        """Redirect an HTML request whose path parts are names, not ids (JSON answers in place).
+
+        ``location`` is the canonical URL; only its path is used.
+        """
+        if not self.html:
+            return
+        current = quote(self.request.url.path, safe="/")
+        target = location.partition("?")[0]
+        if current != target:  # the query is kept as given: only path parts are canonicalised
+            query = self.request.url.query
+            raise Redirect(target + ("?" + query if query else ""))
+
+
+def _clean(name: str, value: str, required: bool) -> str:
+    value = value.strip()
+    if required and not value:
+        raise WebError(400, f"parameter {name!r} is required")
+    if len(value) > MAX_TEXT:
+        raise WebError(400, f"parameter {name!r} is longer than {MAX_TEXT} characters")
+    if _CONTROL.search(value):
+        raise WebError(400, f"parameter {name!r} contains control characters")
+    return value
+
+
+def _twin_url(request: Request) -> str:
+    path = request.url.path
+    path = "/index.json" if path == "/" else path + ".json"
+    return path + ("?" + request.url.query if request.url.query else "")
+
+
+def _respond(handler: Callable[[Ask], Page], ask: Ask) -> tuple[int, str, bytes, dict[str, str]]:
+    page = handler(ask)
+    if ask.fmt == "json":
+        return 200, MEDIA["json"], (dumps(page.data) + "\n").encode("utf-8"), {}
+    if ask.fmt == "xlsx":
+        if page.xlsx is None:
+            raise WebError(404, "this page has no Excel download")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "download.xlsx"
+            page.xlsx(out)
+            body = out.read_bytes()
+        disposition = f"attachment; filename*=UTF-8''{quote(page.filename)}"
+        return 200, MEDIA["xlsx"], body, {"content-disposition": disposition}
+    html = render(page.template, page=page, title=page.title, json_url=_twin_url(ask.request) if page.data is not None else None,
+                  charts=page.charts, charts_json=charts_json(page.charts) if page.charts else None,
+                  **page.context)
+    return 200, MEDIA["html"], html.encode("utf-8"), {}
+
+
+def endpoint(handler: Callable[[Ask], Page], fmt: str) -> Callable[[Request], Response]:
+    """A sync Starlette endpoint (run in the thread pool) serving ``handler`` as ``fmt``."""
+
+    def serve(request: Request) -> Response:
+        from chainatlas.web.app import error_response
+
+        reader: AtlasReader = request.app.state.reader
+        ask = Ask(request, reader, fmt)
+        key = ("page", fmt, request.url.path, tuple(sorted(request.query_params.multi_items())))
+        try:
+            status, kind, body, headers = reader.memo(key, lambda: _respond(handler, ask))
+        except Redirect as moved:
+            return RedirectResponse(moved.location, status_code=302)
+        except Exception as exc:  # every failure leaves in the one error shape
+            return error_response(exc, request.url.path, request.headers.get("accept", ""))
+        return Response(body, status, headers=headers, media_type=kind)
+
+    serve.__name__ = f"{handler.__name__}_{fmt}"
+    return serve
+
+
+def twins(pattern: str, handler: Callable[[Ask], Page], xlsx: bool = False) -> list[Route]:
+    """The routes of one page: ``pattern``, ``pattern.json`` (and ``pattern.xlsx``); twins first."""
+    json_pattern = "/index.json" if pattern == "/" else pattern + ".json"
+    routes = [Route(json_pattern, endpoint(handler, "json"), methods=["GET"])]
+    if xlsx:
+        routes.append(Route(pattern + ".xlsx", endpoint(handler, "xlsx"), methods=["GET"]))
+    routes.append(Route(pattern, endpoint(handler, "html"), methods=["GET"]))
+    return routes
