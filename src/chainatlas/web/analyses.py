@@ -36,7 +36,7 @@ def _need(ask: Ask, method: str, what: str) -> None:
 # ---------------------------------------------------------------------- diagnosis
 def _peer_codes(ask: Ask, cid: str, code: str, level: str, year: int | None) -> list[str]:
     """The region and the chain's top regions of its level (as the region report picks its peers)."""
-    top = [r["region"] for r in ask.reader.ask("compare", cid, None, year, level=level).to_dict()["regions"]]
+    top = [r["region"] for r in ask.reader.answer("compare", cid, None, year, level=level)["regions"]]
     return top if code in top else [code] + top[:MAX_COMPARE - 1]
 
 
@@ -61,12 +61,11 @@ def diagnosis(ask: Ask) -> Page:
     cid = _chain_id(ask, ask.path("chain"))
     ask.canonical(url("regions", code, "chains", cid))
     year = _year(ask)
-    result = ask.reader.ask("diagnose", code, cid, year)
-    d = result.to_dict()
+    d = ask.reader.answer("diagnose", code, cid, year)
     if not ask.html:
         return Page("diagnosis", d)
     level = d["region"]["level"] if d["region"]["level"] in LEVELS else "province"
-    peers = ask.reader.ask("compare", cid, _peer_codes(ask, cid, code, level, year), year).to_dict()
+    peers = ask.reader.answer("compare", cid, _peer_codes(ask, cid, code, level, year), year)
     nodes = pd.DataFrame(d["nodes"])
     firms = pd.DataFrame(d["firms"])
     links = pd.DataFrame(d["links"]) if d["links"] else pd.DataFrame(columns=["source_node", "target_node"])
@@ -105,13 +104,12 @@ def compare(ask: Ask) -> Page:
     """Up to 10 regions side by side. Twin: ``chainatlas compare --chain C [--regions …] [--level L] --json``."""
     chain_name = ask.text("chain", required=not ask.html)
     if not chain_name:
-        chains = ask.reader.ask("chains").to_dict()["rows"]
+        chains = ask.reader.answer("chains")["rows"]
         return Page("比较 Compare", None, "compare.html.j2", {"c": None, "chains": chains, "regions_text": ""})
     names = _region_list(ask)
     level = ask.choice("level", LEVELS, "prefecture")
     year = _year(ask)
-    result = ask.reader.ask("compare", chain_name, names, year, level=level)
-    data = result.to_dict()
+    data = ask.reader.answer("compare", chain_name, names, year, level=level)
     if not ask.html:
         return Page("compare", data)
     cid = data["chain"]["id"]
@@ -120,7 +118,7 @@ def compare(ask: Ask) -> Page:
     node_names = dict(zip(view.nodes["id"], view.nodes["name_zh"] + " " + view.nodes["name_en"], strict=True))
     status = {row["node_id"]: row for row in data["node_status"]} if data["node_status"] else {}
     focus = data["regions"][0]["region"] if data["regions"] else ""
-    chains = ask.reader.ask("chains").to_dict()["rows"]
+    chains = ask.reader.answer("chains")["rows"]
     return Page(f"比较 Compare: {data['chain']['name_zh']} {data['chain']['name_en']}", data, "compare.html.j2",
                 {"c": data, "order": order, "node_names": node_names, "status": status, "chains": chains,
                  "regions_text": ",".join(r["region"] for r in data["regions"]), "level": level},
@@ -164,10 +162,10 @@ def opportunities(ask: Ask) -> Page:
     cid = _chain_id(ask, chain_name) if chain_name else None
     ask.canonical(url("regions", code, "opportunities"))
     year = _year(ask)
-    data = ask.reader.ask("opportunities", code, cid, None, year).to_dict()
+    data = ask.reader.answer("opportunities", code, cid, None, year)
     if not ask.html:
         return Page("opportunities", data)
-    chains = ask.reader.ask("chains").to_dict()["rows"]
+    chains = ask.reader.answer("chains")["rows"]
     nodes = ask.reader.atlas.tables["nodes"]
     picked = nodes[nodes["id"].isin([c["node_id"] for c in data["candidates"]])]
     quadrant_sources = sorted(set(picked["unit_value_source"].dropna()))
@@ -194,13 +192,14 @@ def targets(ask: Ask) -> Page:
     if node_name:
         nid = reader.ask("resolve_node", node_name)
         lists = [reader.ask("targets", code, nid, n=n)]
-        data = lists[0].to_dict()
+        data = reader.answer("targets", code, nid, n=n)
     else:
         cid = _chain_id(ask, chain_name) if chain_name else None
         opp = reader.ask("opportunities", code, cid)
         lists = reader.memo(("targets-top", code, cid, n, top, reader.generation),
-                            lambda: reader.atlas.targets(code, opp, n=n, top=top))
-        data = [t.to_dict() for t in lists]
+                            lambda: reader.call(lambda a: a.targets(code, opp, n=n, top=top)))
+        data = reader.memo(("targets-top-dicts", code, cid, n, top, reader.generation),
+                           lambda: [t.to_dict() for t in lists])
 
     def write(path):
         from chainatlas.report.xlsx import write_targets_xlsx
@@ -210,8 +209,8 @@ def targets(ask: Ask) -> Page:
     filename = f"targets-{code}-{node_name or chain_name or 'top'}.xlsx"
     if not ask.html:
         return Page("targets", data, xlsx=write, filename=filename)
-    dicts = [t.to_dict() for t in lists]
-    region_rec = dicts[0]["region"] if dicts else reader.ask("region", code).to_dict()["region"]
+    dicts = data if isinstance(data, list) else [data]
+    region_rec = dicts[0]["region"] if dicts else reader.answer("region", code)["region"]
     xlsx_url = ask.request.url.path + ".xlsx" + ("?" + ask.request.url.query if ask.request.url.query else "")
     return Page(f"{region_rec['name_zh']} 招商目标 {region_rec['name_en']} targets", data, "targets.html.j2",
                 {"lists": dicts, "region": region_rec, "xlsx_url": xlsx_url, "n": n, "single": bool(node_name)},
@@ -239,7 +238,7 @@ def evaluate(ask: Ask) -> Page:
     """Rank regions under an indicator system. Twin: ``chainatlas evaluate --system S [--within P] --json``."""
     _need(ask, "evaluate", "evaluation")
     system = ask.text("system", required=not ask.html)
-    systems = ask.reader.memo(("systems", ask.reader.generation), lambda: ask.reader.atlas.systems())
+    systems = ask.reader.memo(("systems", ask.reader.generation), lambda: ask.reader.call(lambda a: a.systems()))
     choices = [{"id": k, "name_zh": v.name_zh, "name_en": v.name_en} for k, v in systems.items()]
     if not system:
         return Page("评价 Evaluate", None, "evaluate.html.j2", {"e": None, "systems": choices})
@@ -250,8 +249,7 @@ def evaluate(ask: Ask) -> Page:
     names = _region_list(ask)
     method = ask.choice("method", METHODS, "entropy-topsis")
     year = _year(ask)
-    result = ask.reader.ask("evaluate", system, names, within, year, method=method)
-    data = result.to_dict()
+    data = ask.reader.answer("evaluate", system, names, within, year, method=method)
     if not ask.html:
         return Page("evaluate", data)
     obs_sources = sorted({o["source_id"] for o in data["observations"] if o.get("source_id")})

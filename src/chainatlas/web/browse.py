@@ -31,7 +31,7 @@ def _region_code(ask: Ask, name: str) -> str:
 # ---------------------------------------------------------------------- home and search
 def home(ask: Ask) -> Page:
     """Chains and regions. Twin: ``{"chains": <chainatlas chains --json>, "regions": [provinces with firms]}``."""
-    chains = ask.reader.ask("chains").to_dict()
+    chains = ask.reader.answer("chains")
     firms = tables.firms_per_province(ask.reader)
     regions = [{**p, "firms": firms.get(p["code"], 0)} for p in tables.provinces(ask.reader)]
     data = {"chains": chains, "regions": regions}
@@ -62,7 +62,7 @@ def search(ask: Ask) -> Page:
     q = ask.text("q", required=not ask.html)
     if not q:
         return Page("搜索 Search", None, "search.html.j2", {"q": "", "rows": []})
-    result = ask.reader.ask("search", q).to_dict()
+    result = ask.reader.answer("search", q)
     if not ask.html:
         return Page("search", result)
     rows = []
@@ -90,7 +90,7 @@ def chain(ask: Ask) -> Page:
     cid = _chain_id(ask, ask.path("chain"))
     ask.canonical(url("chains", cid))
     view = ask.reader.ask("chain", cid)
-    data = view.to_dict()
+    data = ask.reader.answer("chain", cid)
     if not ask.html:
         return Page("chain", data)
     leaders = tables.node_leaders(ask.reader, cid)
@@ -107,7 +107,7 @@ def chain(ask: Ask) -> Page:
         rows.append({"node": nodes[nid], "leaders": lead, "sources": ids})
     map_sources = sorted({s for n in data["nodes"] for s in [n.get("unit_value_source")] if s}
                          | {s for link in data["links"] for s in [link.get("source_id")] if s})
-    top = ask.reader.ask("compare", cid).to_dict()
+    top = ask.reader.answer("compare", cid)
     return Page(f"{view.chain['name_zh']} {view.chain['name_en']}", data, "chain.html.j2",
                 {"chain": data["chain"], "svg": svg, "rows": rows, "layers": data["layers"],
                  "shared": data["shared_nodes"], "map_sources": map_sources, "top": top["regions"],
@@ -157,8 +157,7 @@ def region(ask: Ask) -> Page:
     """A region: its chains with peer ranks, indicators with sources, firms. Twin: ``region show R --json``."""
     code = _region_code(ask, ask.path("region"))
     ask.canonical(url("regions", code))
-    view = ask.reader.ask("region", code)
-    data = view.to_dict()
+    data = ask.reader.answer("region", code)
     if not ask.html:
         return Page("region", data)
     rec = data["region"]
@@ -177,7 +176,7 @@ def region(ask: Ask) -> Page:
         name = indicators.loc[o["indicator"]] if o["indicator"] in indicators.index else None
         obs.append({**o, "indicator_zh": "" if name is None else name["name_zh"],
                     "indicator_en": "" if name is None else name["name_en"]})
-    all_chains = ask.reader.ask("chains").to_dict()["rows"]
+    all_chains = ask.reader.answer("chains")["rows"]
     return Page(f"{rec['name_zh']} {rec['name_en']}", data, "region.html.j2",
                 {"region": rec, "parents": data["parents"], "chain_rows": chain_rows, "observations": obs,
                  "firms": data["enterprises"], "children": tables.children(ask.reader, code),
@@ -219,7 +218,7 @@ def _province_values(ask: Ask, cid: str | None, measure: str) -> dict[str, float
         return {c: counts.get(c) for c in codes}
     rows: dict[str, dict] = {}
     for i in range(0, len(codes), 10):  # compare takes at most 10 regions at a time
-        for r in ask.reader.ask("compare", cid, codes[i:i + 10]).to_dict()["regions"]:
+        for r in ask.reader.answer("compare", cid, codes[i:i + 10])["regions"]:
             rows[r["region"]] = r
     out: dict[str, float | None] = {}
     for c in codes:
@@ -260,7 +259,7 @@ def region_map(ask: Ask) -> Page:
             geo = tilegrid.geojson_svg(path, values, href, names, label, fmt)
         except (ValueError, OSError) as exc:
             geo_error = str(exc)
-    chains = ask.reader.ask("chains").to_dict()["rows"]
+    chains = ask.reader.answer("chains")["rows"]
     return Page(f"地图 Map: {label}", data, "map.html.j2",
                 {"grid": grid, "geo": geo, "geo_error": geo_error, "geo_env": tilegrid.GEOJSON_ENV,
                  "chain": chain_rec, "measure": measure, "measures": MEASURES, "chains": chains, "values": values})

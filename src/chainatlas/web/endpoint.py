@@ -145,7 +145,7 @@ def endpoint(handler: Callable[[Ask], Page], fmt: str) -> Callable[[Request], Re
 
         reader: AtlasReader = request.app.state.reader
         ask = Ask(request, reader, fmt)
-        key = ("page", fmt, request.url.path, tuple(sorted(request.query_params.multi_items())))
+        key = ("page", fmt, request.url.path, tuple(sorted(request.query_params.multi_items())), reader.generation)
         try:
             status, kind, body, headers = reader.memo(key, lambda: _respond(handler, ask))
         except Redirect as moved:

@@ -1,17 +1,23 @@
 """The app's one shared, read-only :class:`~chainatlas.Atlas`, safe to call from many request threads.
 
-Why a lock and a memo: the facade fills its caches (frames, lookup candidates, per-chain facts) on
-first use and its DuckDB connection is not thread-safe, so calls into it are serialised; the work is
-pandas under the GIL anyway, so a lock costs little throughput. Because the store is read-only while
-the server runs, the same question always has the same answer, so answers (and rendered pages) are
-memoised in a bounded LRU; a write through the token-guarded import endpoint clears it.
+Why locks and a memo: the facade fills its caches (frames, lookup candidates, per-chain facts) on
+first use and its DuckDB connection is not thread-safe, so calls into it are serialised by one lock;
+the work is pandas under the GIL anyway, so that costs little throughput. Because the store is
+read-only while the server runs, the same question always has the same answer, so answers (and
+whole rendered pages) are memoised in a bounded LRU. Each memo entry is computed once, under its own
+lock, so a slow first question never holds up requests that are already answered. A write through
+the token-guarded import endpoint starts a new generation, which every memo key carries.
+
+Lock order (never the other way round): page entry → answer entry → question entry → atlas lock.
+Code running under the atlas lock (:meth:`call`) must not consult the memo. The caches filled
+before an atlas is published (``tables``, ``members``, ``region_levels``) may be read without a lock.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,47 +37,65 @@ def _key(value: Any) -> Hashable:
     return value
 
 
+def _warm(atlas: Atlas) -> Atlas:
+    """Fill the facade's table caches now, so requests never race to fill them."""
+    atlas.tables  # noqa: B018 - cached_property, read for its side effect
+    atlas.members  # noqa: B018
+    atlas.region_levels  # noqa: B018
+    return atlas
+
+
 class AtlasReader:
-    """Serialised, memoised access to a read-only atlas (``ask``), plus an exclusive ``writer()``."""
+    """Serialised facade calls (:meth:`call`), memoised answers (:meth:`ask`, :meth:`answer`,
+    :meth:`memo`) and an exclusive :meth:`writer`."""
 
     def __init__(self, db_path: Path, max_entries: int = MAX_ENTRIES):
         self.db_path = Path(db_path)
         self.max_entries = max_entries
-        self._lock = threading.RLock()
+        self._atlas_lock = threading.RLock()
+        self._memo_lock = threading.Lock()
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._computing: dict[Hashable, threading.Lock] = {}
         self.generation = 0
-        self.atlas: Atlas = open_atlas(self.db_path, read_only=True)
-        self._warm()
-
-    def _warm(self) -> None:
-        """Fill the facade's table caches now, so the first requests do not race to do it."""
-        a = self.atlas
-        a.tables  # noqa: B018 - cached_property, filled for its side effect
-        a.members  # noqa: B018
-        a.region_levels  # noqa: B018
+        self.atlas: Atlas = _warm(open_atlas(self.db_path, read_only=True))
 
     # ------------------------------------------------------------------ reading
+    def call(self, compute: Callable[[Atlas], T]) -> T:
+        """Run ``compute(atlas)`` under the atlas lock, not memoised."""
+        with self._atlas_lock:
+            return compute(self.atlas)
+
     def ask(self, question: str, /, *args: Any, **kwargs: Any) -> Any:
         """``atlas.<question>(*args, **kwargs)``, memoised (errors are not memoised)."""
         key = ("ask", question, _key(args), _key(kwargs), self.generation)
-        return self.memo(key, lambda: getattr(self.atlas, question)(*args, **kwargs))
+        return self.memo(key, lambda: self.call(lambda a: getattr(a, question)(*args, **kwargs)))
+
+    def answer(self, question: str, /, *args: Any, **kwargs: Any) -> Any:
+        """``atlas.<question>(…).to_dict()``, memoised; callers treat it as read-only (it is shared)."""
+        key = ("answer", question, _key(args), _key(kwargs), self.generation)
+        return self.memo(key, lambda: self.ask(question, *args, **kwargs).to_dict())
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The memoised value for ``key``, computing it (under the lock) on first use."""
-        with self._lock:
+        """The memoised value for ``key``, computed once on first use (other keys are not held up)."""
+        with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
                 return self._memo[key]
-            value = compute()
-            self._memo[key] = value
-            while len(self._memo) > self.max_entries:
-                self._memo.popitem(last=False)
+            entry_lock = self._computing.setdefault(key, threading.Lock())
+        with entry_lock:
+            with self._memo_lock:
+                if key in self._memo:  # computed by another thread while this one waited
+                    return self._memo[key]
+            try:
+                value = compute()
+            finally:
+                with self._memo_lock:
+                    self._computing.pop(key, None)
+            with self._memo_lock:
+                self._memo[key] = value
+                while len(self._memo) > self.max_entries:
+                    self._memo.popitem(last=False)
             return value
-
-    def call(self, compute: Callable[[Atlas], T]) -> T:
-        """Run ``compute(atlas)`` under the lock without memoising (for anything not cacheable)."""
-        with self._lock:
-            return compute(self.atlas)
 
     def has(self, method: str) -> bool:
         """Whether this version of the facade offers ``method`` (pages appear as the facade grows)."""
@@ -79,13 +103,13 @@ class AtlasReader:
 
     # ------------------------------------------------------------------ writing
     @contextmanager
-    def writer(self):
-        """An exclusive writable atlas; readers wait, and see the new data afterwards.
+    def writer(self) -> Iterator[Atlas]:
+        """An exclusive writable atlas; facade calls wait, and see the new data afterwards.
 
         DuckDB will not open one file read-only and writable in the same process, so the reader is
         closed for the write and reopened after it. The server must be the store's only writer.
         """
-        with self._lock:
+        with self._atlas_lock:
             self.atlas.close()
             try:
                 writable = open_atlas(self.db_path)
@@ -94,11 +118,11 @@ class AtlasReader:
                 finally:
                     writable.close()
             finally:
-                self.atlas = open_atlas(self.db_path, read_only=True)
-                self._memo.clear()
-                self.generation += 1
-                self._warm()
+                self.atlas = _warm(open_atlas(self.db_path, read_only=True))
+                with self._memo_lock:
+                    self.generation += 1
+                    self._memo.clear()
 
     def close(self) -> None:
-        with self._lock:
+        with self._atlas_lock:
             self.atlas.close()

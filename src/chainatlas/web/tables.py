@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from chainatlas.atlas import Atlas
 from chainatlas.results import jsonable
 from chainatlas.web.reader import AtlasReader
 
@@ -28,12 +29,12 @@ def _num(v: Any) -> float | None:
 def region_names(reader: AtlasReader) -> dict[str, dict]:
     """code → {name_zh, name_en, level, parent} for every region."""
 
-    def build() -> dict[str, dict]:
-        regions = reader.atlas.tables["regions"]
+    def build(atlas: Atlas) -> dict[str, dict]:
+        regions = atlas.tables["regions"]
         return {r["code"]: {"name_zh": r["name_zh"], "name_en": r["name_en"], "level": r["level"],
                             "parent": r["parent"]} for r in regions.to_dict(orient="records")}
 
-    return reader.memo(("region_names", reader.generation), build)
+    return reader.memo(("region_names", reader.generation), lambda: reader.call(build))
 
 
 def provinces(reader: AtlasReader) -> list[dict]:
@@ -51,31 +52,30 @@ def children(reader: AtlasReader, code: str) -> list[dict]:
 def chain_of_node(reader: AtlasReader) -> dict[str, str]:
     """node id → the first chain (alphabetically) it belongs to, for linking search hits."""
 
-    def build() -> dict[str, str]:
+    def build(atlas: Atlas) -> dict[str, str]:
         out: dict[str, str] = {}
-        for cid, ids in sorted(reader.atlas.members.items()):
+        for cid, ids in sorted(atlas.members.items()):
             for nid in ids:
                 out.setdefault(nid, cid)
         return out
 
-    return reader.memo(("chain_of_node", reader.generation), build)
+    return reader.memo(("chain_of_node", reader.generation), lambda: reader.call(build))
 
 
 def firm_regions(reader: AtlasReader) -> dict[str, str]:
     """firm id → region code, for linking firm search hits to the region page that lists them."""
 
-    def build() -> dict[str, str]:
-        firms = reader.atlas.tables["enterprises"]
+    def build(atlas: Atlas) -> dict[str, str]:
+        firms = atlas.tables["enterprises"]
         return dict(zip(firms["id"], firms["region"], strict=True))
 
-    return reader.memo(("firm_regions", reader.generation), build)
+    return reader.memo(("firm_regions", reader.generation), lambda: reader.call(build))
 
 
 def firms_per_province(reader: AtlasReader, chain: str | None = None) -> dict[str, int]:
     """Distinct atlas firms per province (making any node of ``chain`` when given)."""
 
-    def build() -> dict[str, int]:
-        a = reader.atlas
+    def build(a: Atlas) -> dict[str, int]:
         if chain:
             made = a.chain_facts(chain).firms
             counts = made.groupby("province")["enterprise_id"].nunique()
@@ -84,7 +84,7 @@ def firms_per_province(reader: AtlasReader, chain: str | None = None) -> dict[st
             counts = firms.groupby("province")["id"].nunique()
         return {str(k): int(v) for k, v in counts.items() if k}
 
-    return reader.memo(("firms_per_province", chain, reader.generation), build)
+    return reader.memo(("firms_per_province", chain, reader.generation), lambda: reader.call(build))
 
 
 def node_leaders(reader: AtlasReader, chain: str, n: int = 3) -> dict[str, dict]:
@@ -94,9 +94,10 @@ def node_leaders(reader: AtlasReader, chain: str, n: int = 3) -> dict[str, dict]
     firms by quantity then name. Every entry keeps its sources.
     """
 
-    def build() -> dict[str, dict]:
-        facts = reader.atlas.chain_facts(chain)
-        names = region_names(reader)
+    names = region_names(reader)  # outside the atlas lock: the memo is never consulted under it
+
+    def build(atlas: Atlas) -> dict[str, dict]:
+        facts = atlas.chain_facts(chain)
         out: dict[str, dict] = {}
         for nid in facts.nodes.index:
             entry: dict[str, Any] = {"national_firms": int(facts.node_firms_national.get(nid, 0))}
@@ -117,7 +118,7 @@ def node_leaders(reader: AtlasReader, chain: str, n: int = 3) -> dict[str, dict]
             out[nid] = entry
         return out
 
-    return reader.memo(("node_leaders", chain, n, reader.generation), build)
+    return reader.memo(("node_leaders", chain, n, reader.generation), lambda: reader.call(build))
 
 
 def node_firms(reader: AtlasReader, chain: str, node: str) -> pd.DataFrame:

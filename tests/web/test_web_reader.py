@@ -1,0 +1,62 @@
+"""The shared reader: one computation per question, and a slow question holds up no other."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from chainatlas.web.reader import AtlasReader
+
+
+def test_memo_computes_once_and_does_not_block_other_keys(fixture_db):
+    reader = AtlasReader(fixture_db)
+    assert reader.memo("fast", lambda: 1) == 1
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "slow"
+
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(reader.memo("slow", slow))) for _ in range(3)]
+    workers[0].start()
+    assert started.wait(5)
+    for w in workers[1:]:
+        w.start()
+    t0 = time.monotonic()
+    assert reader.memo("fast", lambda: 2) == 1  # answered from the memo while "slow" is being computed
+    assert time.monotonic() - t0 < 0.5
+    release.set()
+    for w in workers:
+        w.join(5)
+    assert results == ["slow"] * 3 and len(calls) == 1
+    reader.close()
+
+
+def test_memo_is_bounded_and_errors_are_not_kept(fixture_db):
+    reader = AtlasReader(fixture_db, max_entries=3)
+    for i in range(5):
+        reader.memo(i, lambda i=i: i)
+    assert reader.memo(0, lambda: "recomputed") == "recomputed"  # evicted, least recently used first
+
+    def boom():
+        raise ValueError("no")
+
+    for _ in range(2):
+        try:
+            reader.memo("bad", boom)
+        except ValueError:
+            pass
+    assert reader.memo("bad", lambda: "fine") == "fine"
+    reader.close()
+
+
+def test_answers_equal_the_facade(fixture_db, fixture_atlas):
+    reader = AtlasReader(fixture_db)
+    assert reader.answer("chain", "alu") == fixture_atlas.chain("alu").to_dict()
+    assert reader.answer("chain", "alu") is reader.answer("chain", "alu")  # shared, computed once
+    assert reader.has("diagnose") and not reader.has("no_such_question")
+    reader.close()
