@@ -522,7 +522,10 @@ class Atlas:
         stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
         levels = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["level"], strict=True))
         stats = stats.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        facts = prepare_chain(view.chain, view.nodes, view.links, prod, stats, firms, year)
+        shares = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output_share_national")
+                     & obs["node_id"].isin(ids) & (obs["unit"] == "%")]
+        shares = shares.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
+        facts = prepare_chain(view.chain, view.nodes, view.links, prod, stats, firms, year, shares)
         cache[key] = facts
         return facts
 

@@ -65,7 +65,8 @@ def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame
 
 
 def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, production: pd.DataFrame,
-                  stats: pd.DataFrame, all_firm_regions: pd.DataFrame, year: int | None = None) -> ChainFacts:
+                  stats: pd.DataFrame, all_firm_regions: pd.DataFrame, year: int | None = None,
+                  shares: pd.DataFrame | None = None) -> ChainFacts:
     """Assemble the chain's facts.
 
     Parameters
@@ -77,6 +78,9 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
         ``prefecture``, ``county``, names, flags).
     stats : official output statistics: ``region``, ``level``, ``node_id``, ``year``, ``value`` (in
         the node's unit), ``source_id``.
+    shares : official national output shares (indicator ``output_share_national``, in %), same
+        columns; where the nation's quantity is known they give the region's quantity
+        (share × national) ahead of firm sums.
     all_firm_regions : every firm of the atlas with its ``province``/``prefecture``/``county`` (for
         firm-count location quotients).
     year : the year asked about; the latest figure at or before it is used. Default: latest available.
@@ -100,11 +104,21 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
     firms["quantity_kind"] = np.where(firms["output"].notna(), "output",
                                       np.where(firms["capacity"].notna(), "capacity", ""))
     stats = _latest(stats[stats["node_id"].isin(node_ids)], ["region", "node_id"], year)
+    national = _national(firms, stats[stats["region"] == NATION], node_ids)
+    if shares is not None and len(shares):
+        # an official share × the official national quantity is an official local quantity
+        shares = _latest(shares[shares["node_id"].isin(node_ids)], ["region", "node_id"], year)
+        nat = national[national["national_basis"] == "statistics"]["national_quantity"]
+        derived = shares[shares["node_id"].isin(nat.index)].copy()
+        derived["value"] = derived["value"] / 100.0 * derived["node_id"].map(nat)
+        derived = derived[~derived.set_index(["region", "node_id"]).index.isin(
+            stats.set_index(["region", "node_id"]).index)]
+        stats = pd.concat([stats.assign(derived=False), derived[stats.columns].assign(derived=True)],
+                          ignore_index=True)
 
     by_level = {}
     for level in LEVELS:
         by_level[level] = _region_quantities(firms, stats[stats["level"] == level], level)
-    national = _national(firms, stats[stats["region"] == NATION], node_ids)
 
     firms_per_region = {level: all_firm_regions.groupby(level)["id"].nunique() for level in LEVELS}
     node_firms = firms.groupby("node_id")["enterprise_id"].nunique()
@@ -154,16 +168,18 @@ def _region_quantities(firms: pd.DataFrame, stats: pd.DataFrame, level: str) -> 
     else:
         agg = pd.DataFrame(columns=cols)
     if len(stats):
+        stats = stats if "derived" in stats.columns else stats.assign(derived=False)
         s = stats.rename(columns={"value": "stat_quantity", "year": "stat_year"})[
-            ["region", "node_id", "stat_quantity", "stat_year", "source_id"]]
+            ["region", "node_id", "stat_quantity", "stat_year", "source_id", "derived"]]
         agg = agg.merge(s, on=["region", "node_id"], how="outer")
         has = agg["stat_quantity"].notna()
         agg.loc[has, "quantity"] = agg.loc[has, "stat_quantity"]
-        agg.loc[has, "basis"] = "statistics"
+        agg.loc[has, "basis"] = np.where(agg.loc[has, "derived"].fillna(False).astype(bool),
+                                         "statistics (official national share × national output)", "statistics")
         agg.loc[has, "year"] = agg.loc[has, "stat_year"]
         agg.loc[has, "sources"] = agg.loc[has, "source_id"].apply(lambda v: [v])
         agg["firms"] = agg["firms"].fillna(0)
-        agg = agg.drop(columns=["stat_quantity", "stat_year", "source_id"])
+        agg = agg.drop(columns=["stat_quantity", "stat_year", "source_id", "derived"])
     agg["firms"] = agg["firms"].astype(int)
     agg = agg[cols].reset_index(drop=True)
     # ranks among the regions of this level (1 = largest), computed once for every region
