@@ -32,7 +32,13 @@ __all__ = [
     "distance",
     "proximity",
     "times_proximity",
+    "times_proximity_dense",
+    "BlockedProximity",
 ]
+
+#: Products per block in :func:`times_proximity_dense`: large enough for efficient BLAS calls,
+#: small enough that the explicit within-block proximity (block x block) stays cheap.
+DENSE_BLOCK = 256
 
 
 def _dense(x: Matrix) -> np.ndarray:
@@ -268,3 +274,81 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
             cols[k == 0, :] = 0.0
             out_t[prods] = np.asarray(x_csc @ cols).T
     return out_t.T
+
+
+
+class BlockedProximity:
+    r"""The symmetric min-conditional proximity of a *dense* binary ``mcp`` as an operator.
+
+    Why: for 300 regions x 5,000 products ``phi`` is 200 MB, and building it plus two products
+    with it costs about :math:`5RP^2` flops and several passes over memory.  With products sorted
+    by ubiquity and cut into blocks :math:`B_1, \dots, B_n`, :math:`1/\max(k_{p'}, k_p)` is
+    :math:`1/k_p` for :math:`p'` in an earlier block and :math:`1/k_{p'}` for a later one, so for
+    :math:`p \in B_b`
+
+    .. math:: (x\phi)_{\cdot p} = \frac{1}{k_p} G_b M_{\cdot p} + H_b M_{\cdot p}
+              + x_{\cdot B_b} \phi_{B_b p}
+
+    with :math:`G_b = \sum_{p' < B_b} x_{\cdot p'} M_{\cdot p'}^\top` and
+    :math:`H_b = \sum_{p' > B_b} x_{\cdot p'} M_{\cdot p'}^\top / k_{p'}` (both q x R, accumulated
+    block by block) and the block-diagonal part of ``phi`` built explicitly (once, in the
+    constructor).  Every step is a dense GEMM over the region side: :math:`O(qRP)` flops instead
+    of :math:`O(qP^2)`, and nothing P x P.  Same conventions as :func:`times_proximity`: diagonal
+    1, zero-ubiquity products give 0.
+
+    Work happens in *sorted* product order (``order``): :meth:`sort` and :meth:`unsort` move
+    column blocks in and out, so callers that build ``x`` from ``mcp`` can build it sorted.
+    """
+
+    def __init__(self, mcp: np.ndarray, *, block: int = DENSE_BLOCK) -> None:
+        k = mcp.sum(axis=0)
+        self.order = np.argsort(k, kind="stable")
+        self._unorder = np.argsort(self.order)
+        # np.take is several times faster than fancy indexing (a[:, order]) for these gathers.
+        self.m_sorted = np.take(mcp, self.order, axis=1)
+        self._inv_k = _safe_inverse(k)[self.order]
+        n_p = k.size
+        self._spans = [(s, min(s + block, n_p)) for s in range(0, n_p, block)]
+        self._inner = [self._block_phi(s, e) for s, e in self._spans]
+
+    def _block_phi(self, s: int, e: int) -> np.ndarray:
+        m_b = self.m_sorted[:, s:e]
+        inner = m_b.T @ m_b  # co-occurrence counts within the block (exact integers)
+        inner *= np.minimum(self._inv_k[s:e, None], self._inv_k[None, s:e])
+        return inner
+
+    def sort(self, x: np.ndarray) -> np.ndarray:
+        """Columns of ``x`` (q x P, or a length-P vector) in the operator's sorted order."""
+        return np.take(x, self.order, axis=-1)
+
+    def unsort(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Inverse of :meth:`sort`."""
+        return np.take(x, self._unorder, axis=-1, out=out)
+
+    def apply_sorted(self, x_s: np.ndarray) -> np.ndarray:
+        """``x @ phi`` with ``x`` and the result both in sorted product order (q x P)."""
+        x_s = np.atleast_2d(x_s)
+        m_s, inv = self.m_sorted, self._inv_k
+        out = np.empty((x_s.shape[0], m_s.shape[1]))
+        acc = np.zeros((x_s.shape[0], m_s.shape[0]))
+        for s, e in reversed(self._spans):  # H_b: later blocks, each product weighted by 1 / k_p'
+            np.matmul(acc, m_s[:, s:e], out=out[:, s:e])
+            acc += (x_s[:, s:e] * inv[s:e]) @ m_s[:, s:e].T
+        acc[:] = 0.0
+        for (s, e), inner in zip(self._spans, self._inner, strict=True):  # G_b and the block itself
+            m_b, x_b = m_s[:, s:e], x_s[:, s:e]
+            part = acc @ m_b
+            part *= inv[s:e]
+            part += x_b @ inner
+            out[:, s:e] += part
+            acc += x_b @ m_b.T
+        return out
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        """``x @ phi`` in the original product order (q x P)."""
+        return self.unsort(self.apply_sorted(self.sort(np.atleast_2d(x))))
+
+
+def times_proximity_dense(x: np.ndarray, mcp: np.ndarray, *, block: int = DENSE_BLOCK) -> np.ndarray:
+    """``x @ phi`` for a dense binary ``mcp`` without building ``phi`` (see :class:`BlockedProximity`)."""
+    return BlockedProximity(mcp, block=block).apply(x)
