@@ -402,18 +402,22 @@ class Atlas:
         for c, p in zip(regions["code"], regions["parent"], strict=True):
             if p:
                 children.setdefault(p, []).append(c)
-        out, stack = [], [code]
+        out, stack, seen = [], [code], set()
         while stack:
             cur = stack.pop()
+            if cur in seen:  # a parent cycle in user data must not loop forever
+                continue
+            seen.add(cur)
             out.append(cur)
             stack.extend(children.get(cur, []))
         return out
 
     def parents(self, code: str) -> list[dict]:
         regions = self.tables["regions"].set_index("code")
-        out = []
+        out, seen = [], {code}
         parent = regions.loc[code, "parent"]
-        while parent and parent in regions.index:
+        while parent and parent in regions.index and parent not in seen:
+            seen.add(parent)
             rec = regions.loc[parent].to_dict()
             rec["code"] = parent
             out.append(rec)

@@ -18,10 +18,12 @@ Differences, all deliberate:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from chainatlas.analysis.complexity import compute_complexity
+from chainatlas.analysis.complexity import ComplexityResult, compute_complexity
 from chainatlas.analysis.complexity import proximity as _proximity_matrix
 from chainatlas.analysis.complexity.matrix import presence as _presence
 from chainatlas.analysis.complexity.variants import GROWTHLAB_PY, Variant, get_variant
@@ -31,28 +33,164 @@ __all__ = ["ecomplexity", "proximity"]
 _OUT = ["diversity", "ubiquity", "mcp", "eci", "pci", "density", "coi", "cog", "rca"]
 
 
-def _standard(data: pd.DataFrame, cols_input: dict, val_errors_flag: str) -> pd.DataFrame:
-    missing = [k for k in ("time", "loc", "prod", "val") if k not in cols_input]
-    if missing:
-        raise ValueError(f"cols_input lacks key(s) {missing}; it needs 'time', 'loc', 'prod' and 'val'")
-    inv = {v: k for k, v in cols_input.items()}
-    df = data.rename(columns=inv)[["time", "loc", "prod", "val"]].copy()
-    df["val"] = pd.to_numeric(df["val"], errors=val_errors_flag).fillna(0)
-    return df[~df.duplicated(["time", "loc", "prod"])]
+@dataclass
+class _Year:
+    """One year of the input as a dense location x product matrix.
+
+    ``grid`` is True when the year's rows *are* that matrix in row-major order (sorted unique
+    locations, each with every product in sorted order): the output can then reuse the input's
+    label columns instead of rebuilding 10^6 labels.
+    """
+
+    time: object
+    values: np.ndarray
+    locs: pd.Index
+    prods: pd.Index
+    complete: bool  # every location and product of the year kept (none had an all-zero total)
+    grid: bool = False
 
 
-def _wide_year(df: pd.DataFrame, t: object) -> pd.DataFrame:
-    """Rectangular loc x prod values for one year, without all-zero locations and products."""
-    d = df[df["time"] == t]
-    loc_codes, locs = pd.factorize(d["loc"], sort=True)
-    prod_codes, prods = pd.factorize(d["prod"], sort=True)
-    x = np.zeros((len(locs), len(prods)))
-    np.add.at(x, (loc_codes, prod_codes), d["val"].to_numpy(dtype=float))
-    keep_r = x.sum(axis=1) != 0
-    keep_p = x.sum(axis=0) != 0
+@dataclass
+class _Long:
+    """The input's (time, loc, prod, val) columns, validated once for all years.
+
+    Labels are factorised to integer codes once (not per year, and never by string comparison
+    in ``duplicated``/``pivot``), duplicates are found on one integer key, and NaN values are 0.
+    """
+
+    data: pd.DataFrame
+    cols: dict
+    val: np.ndarray
+    time_codes: np.ndarray | None = None
+    times: pd.Index | None = None
+    loc_codes: np.ndarray | None = None
+    locs: pd.Index | None = None
+    prod_codes: np.ndarray | None = None
+    prods: pd.Index | None = None
+    keep: np.ndarray | None = None  # rows kept after dropping duplicates (None: all)
+
+    @classmethod
+    def read(cls, data: pd.DataFrame, cols_input: dict, val_errors_flag: str) -> _Long:
+        missing = [k for k in ("time", "loc", "prod", "val") if k not in cols_input]
+        if missing:
+            raise ValueError(f"cols_input lacks key(s) {missing}; it needs 'time', 'loc', 'prod' and 'val'")
+        cols = {k: cols_input[k] for k in ("time", "loc", "prod", "val")}
+        raw = data[cols["val"]]
+        num = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors=val_errors_flag)
+        val = num.to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(val).any():
+            val = np.nan_to_num(val, nan=0.0)
+        return cls(data, cols, val)
+
+    def column(self, key: str) -> pd.Series:
+        return self.data[self.cols[key]]
+
+    def single_grid(self) -> _Year | None:
+        """The whole input as one year in grid order, or None if it is not (checked cheaply)."""
+        n = len(self.data)
+        if n == 0:
+            return None
+        time, loc, prod = self.column("time"), self.column("loc"), self.column("prod")
+        if time.hasnans or not (time.array == time.array[0]).all():
+            return None
+        changed = loc.ne(loc.iloc[0]).to_numpy(dtype=bool, na_value=True)
+        n_p = int(changed.argmax()) if changed.any() else n
+        n_l = n // n_p
+        if n_l * n_p != n:
+            return None
+        locs, prods = pd.Index(loc.iloc[::n_p]), pd.Index(prod.iloc[:n_p])
+        for labels in (locs, prods):
+            if labels.hasnans or not (labels.is_monotonic_increasing and labels.is_unique):
+                return None
+        if not (prod.array == prods.array.take(np.tile(np.arange(n_p), n_l))).all():
+            return None
+        if not (loc.array == locs.array.take(np.repeat(np.arange(n_l), n_p))).all():
+            return None
+        return _drop_empty(_Year(time.iloc[0], self.val.reshape(n_l, n_p), locs, prods, True, grid=True))
+
+    def factorise(self) -> None:
+        """Integer codes for every label column and the duplicate rows (first one kept)."""
+        self.time_codes, times = pd.factorize(self.column("time"))  # in order of appearance
+        self.loc_codes, locs = pd.factorize(self.column("loc"), sort=True)
+        self.prod_codes, prods = pd.factorize(self.column("prod"), sort=True)
+        self.times, self.locs, self.prods = pd.Index(times), pd.Index(locs), pd.Index(prods)
+        valid = (self.time_codes >= 0) & (self.loc_codes >= 0) & (self.prod_codes >= 0)
+        key = (self.time_codes * len(locs) + self.loc_codes) * len(prods) + self.prod_codes
+        size = len(times) * len(locs) * len(prods)
+        if size <= 4 * len(key) + 10**6:
+            dup = np.bincount(key[valid], minlength=size).max(initial=0) > 1
+        else:
+            dup = np.unique(key[valid]).size < valid.sum()
+        if dup:
+            keep = np.zeros(len(key), dtype=bool)
+            keep[np.flatnonzero(valid)[np.unique(key[valid], return_index=True)[1]]] = True
+            self.keep = keep
+        elif not valid.all():
+            self.keep = valid
+
+    def years(self) -> list[_Year]:
+        """One :class:`_Year` per time value, in order of appearance."""
+        if self.time_codes is None:
+            self.factorise()
+        assert self.times is not None and self.locs is not None and self.prods is not None
+        out = []
+        for t_code, t in enumerate(self.times):
+            rows = self.time_codes == t_code
+            if self.keep is not None:
+                rows &= self.keep
+            lc, pc, v = self.loc_codes[rows], self.prod_codes[rows], self.val[rows]
+            l_used, l_idx = np.unique(lc, return_inverse=True)
+            p_used, p_idx = np.unique(pc, return_inverse=True)
+            x = np.zeros(l_used.size * p_used.size)
+            x[l_idx * p_used.size + p_idx] = v
+            year = _Year(t, x.reshape(l_used.size, p_used.size), self.locs[l_used], self.prods[p_used], True)
+            out.append(_drop_empty(year))
+        return out
+
+
+def _drop_empty(year: _Year) -> _Year:
+    """Drop locations and products whose values are all zero (as the reference does)."""
+    x = year.values
+    keep_r, keep_p = x.sum(axis=1) != 0, x.sum(axis=0) != 0
     if keep_r.all() and keep_p.all():
-        return pd.DataFrame(x, index=locs, columns=prods)
-    return pd.DataFrame(x[np.ix_(keep_r, keep_p)], index=locs[keep_r], columns=prods[keep_p])
+        return year
+    return _Year(year.time, x[np.ix_(keep_r, keep_p)], year.locs[keep_r], year.prods[keep_p], False)
+
+
+def _year_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) -> pd.DataFrame:
+    """The reference's long output for one year, built column by column without copies.
+
+    Matrices are raveled (views), per-region and per-product vectors repeated or tiled, and the
+    label columns reused from the input when the year is a grid (else taken from the labels).
+    ``copy=False`` keeps pandas from consolidating a dozen 10^6-row columns into one block.
+    """
+    n_l, n_p = year.values.shape
+    n = n_l * n_p
+    if year.grid:
+        front = {k: long.column(k).reset_index(drop=True) for k in ("loc", "prod")}
+        val = long.column("val")
+        front["val"] = val.reset_index(drop=True) if val.dtype == np.float64 and not val.hasnans else long.val
+        front["time"] = long.column("time").reset_index(drop=True)
+    else:
+        front = {
+            "loc": year.locs.take(np.repeat(np.arange(n_l), n_p)),
+            "prod": year.prods.take(np.tile(np.arange(n_p), n_l)),
+            "val": year.values.ravel(),
+            "time": year.time,  # a scalar, broadcast by pandas with its own dtype
+        }
+    cols: dict = {names[k]: v for k, v in front.items()}
+    cols["diversity"] = np.repeat(res.diversity.to_numpy(), n_p)
+    cols["ubiquity"] = np.tile(res.ubiquity.to_numpy(), n_l)
+    cols["mcp"] = res.mcp.ravel()
+    cols["eci"] = np.repeat(res.eci.to_numpy(), n_p)
+    cols["pci"] = np.tile(res.pci.to_numpy(), n_l)
+    cols["density"] = res.density.ravel()
+    cols["coi"] = np.repeat(res.coi.to_numpy(), n_p)
+    cols["cog"] = res.cog.ravel()
+    cols["rca"] = np.asarray(res.rca).ravel()
+    if res.rpop is not None:
+        cols["rpop"] = np.asarray(res.rpop).ravel()
+    return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
 
 
 def _pop_for(pop: pd.DataFrame | None, t: object) -> pd.Series | None:
@@ -99,47 +237,42 @@ def ecomplexity(
     if knn is not None:
         raise NotImplementedError("knn density is not supported; use the full proximity (knn=None)")
     var = get_variant(variant)
-    df = _standard(data, cols_input, val_errors_flag)
+    long = _Long.read(data, cols_input, val_errors_flag)
     ext = _edgelist_matrix(proximity_edgelist) if proximity_edgelist is not None else None
+    grid = long.single_grid()
+    years = [grid] if grid is not None else long.years()
     outs = []
-    complete = True  # every location and product of the input kept (none had an all-zero total)
-    for t in df["time"].unique():
-        wide = _wide_year(df, t)
-        d = df[df["time"] == t]
-        complete &= len(wide.index) == d["loc"].nunique() and len(wide.columns) == d["prod"].nunique()
+    for year in years:
         res = compute_complexity(
-            wide,
+            year.values,
+            regions=year.locs,
+            products=year.prods,
             variant=var,
             presence=presence_test,  # type: ignore[arg-type]
             threshold=rca_mcp_threshold,
             rpop_threshold=rpop_mcp_threshold,
-            population=_pop_for(pop, t),
+            population=_pop_for(pop, year.time),
             proximity=ext,
             asymmetric=asymmetric,
             continuous=continuous,
         )
-        long = res.to_frame(loc="loc", prod="prod")
-        front = pd.DataFrame(
-            {"loc": long["loc"], "prod": long["prod"], "val": wide.to_numpy().ravel(), "time": t}
-        )
-        cols = _OUT + (["rpop"] if "rpop" in long else [])
-        outs.append(pd.concat([front, long[cols]], axis=1))
-    out = pd.concat(outs, ignore_index=True).rename(columns=cols_input)
-    if complete and _merge_is_identity(data, df, cols_input):
+        outs.append(_year_frame(res, year, long, long.cols))
+    out = outs[0] if len(outs) == 1 else pd.concat(outs, ignore_index=True)
+    if all(y.complete for y in years) and _merge_is_identity(data, long):
         return out
-    return out.merge(data, how="outer", on=list(cols_input.values()))
+    return out.merge(data, how="outer", on=list(long.cols.values()))
 
 
-def _merge_is_identity(data: pd.DataFrame, df: pd.DataFrame, cols_input: dict) -> bool:
+def _merge_is_identity(data: pd.DataFrame, long: _Long) -> bool:
     """True when the reference's final outer merge with the input would add no row or column.
 
     Given that no location or product was dropped, that holds when the input has only the four
     named columns and no missing, duplicate or non-numeric values: every input row is then a cell
     of the output grid with the same value.  Skipping the merge saves seconds on large frames.
     """
-    if len(data.columns) != 4 or len(df) != len(data):
+    if len(data.columns) != 4 or long.keep is not None:
         return False
-    val = data[cols_input["val"]]
+    val = long.column("val")
     return bool(pd.api.types.is_numeric_dtype(val) and not val.isna().any())
 
 
@@ -163,14 +296,14 @@ def proximity(
     from chainatlas.analysis.complexity import continuous_proximity
 
     var = get_variant(variant)
-    df = _standard(data, cols_input, val_errors_flag)
+    long = _Long.read(data, cols_input, val_errors_flag)
+    grid = long.single_grid()
     outs = []
-    for t in df["time"].unique():
-        wide = _wide_year(df, t)
-        pop_t = _pop_for(pop, t)
-        pop_arr = None if pop_t is None else pop_t.reindex(wide.index).to_numpy(dtype=float)
+    for year in [grid] if grid is not None else long.years():
+        pop_t = _pop_for(pop, year.time)
+        pop_arr = None if pop_t is None else pop_t.reindex(year.locs).to_numpy(dtype=float)
         m, rca_m, rpop_m = _presence(
-            wide.to_numpy(),
+            year.values,
             test=presence_test,  # type: ignore[arg-type]
             threshold=rca_mcp_threshold,
             rpop_threshold=rpop_mcp_threshold,
@@ -182,11 +315,11 @@ def proximity(
             phi = continuous_proximity(base, diagonal=var.proximity_diagonal)
         else:
             phi = _proximity_matrix(m, asymmetric=asymmetric, diagonal=var.proximity_diagonal)
-        prods = wide.columns.to_numpy()
+        prods = year.prods.to_numpy()
         n = prods.size
         outs.append(
             pd.DataFrame(
-                {"time": t, "prod1": np.repeat(prods, n), "prod2": np.tile(prods, n), "proximity": phi.ravel()}
+                {"time": year.time, "prod1": np.repeat(prods, n), "prod2": np.tile(prods, n), "proximity": phi.ravel()}
             )
         )
     out = pd.concat(outs, ignore_index=True)[["time", "prod1", "prod2", "proximity"]]

@@ -88,6 +88,18 @@ def test_sparse_dense_and_region_path_agree(variant: object) -> None:
     np.testing.assert_allclose(lazy.proximity, dense.proximity)
 
 
+@pytest.mark.parametrize("block", [1, 7, 64, 1000])
+def test_blocked_proximity_matches_the_built_matrix(block: int) -> None:
+    from chainatlas.analysis.complexity.space import times_proximity_dense
+
+    rng = np.random.default_rng(block)
+    m = (rng.random((23, 150)) < np.linspace(0.02, 0.6, 150)).astype(float)
+    m[:, [3, 40]] = 0.0  # products present nowhere
+    x = np.vstack([m, m * rng.standard_normal(150), rng.standard_normal((2, 150))])
+    expected = x @ proximity(m, diagonal=None)
+    np.testing.assert_allclose(times_proximity_dense(x, m, block=block), expected, rtol=0, atol=1e-11)
+
+
 def test_result_faces() -> None:
     res = compute_complexity(_masked_m(), presence="manual")
     f = res.to_frame()

@@ -102,6 +102,25 @@ def test_sparse_input_and_region_path_match_reference(name: str) -> None:
             assert np.nanmax(np.abs(f[c].to_numpy(float) - expected[c].to_numpy(float))) <= TOL, c
 
 
+@pytest.mark.parametrize("name", ["random-b", "nested", "blocks"])
+def test_blocked_outlook_path_matches_reference(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drop-in through the blocked proximity operator (what large dense inputs use), many blocks."""
+    from chainatlas.analysis.complexity import engine, space
+
+    monkeypatch.setattr(engine, "BLOCKED_MIN_PRODUCTS", 0)
+    monkeypatch.setattr(engine, "BLOCKED_MIN_PRODUCTS_PER_REGION", 0)
+    monkeypatch.setattr(space, "DENSE_BLOCK", 9)
+    data = _long(MATRICES[name])
+    _cmp(_run_ref(data), dropin.ecomplexity(data, COLS))
+
+
+def test_unordered_input_with_a_duplicate_and_a_gap_matches_reference() -> None:
+    """Rows shuffled, one duplicated (first kept), one cell missing: the general, non-grid path."""
+    data = _long(MATRICES["random-a"]).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    data = pd.concat([data.iloc[1:], data.iloc[[7]].assign(value=123.0)], ignore_index=True)
+    _cmp(_run_ref(data), dropin.ecomplexity(data, COLS))
+
+
 def test_proximity_matches_reference() -> None:
     data = _long(MATRICES["random-a"])
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):

@@ -161,3 +161,16 @@ def test_skip_invalid_keeps_good_rows_and_lists_the_rest(writable_fixture, tmp_p
     report = writable_fixture.import_file("enterprises", path, on_error="skip")
     assert writable_fixture.counts()["enterprises"] == before + 3
     assert [(p.row, p.field) for p in report.skipped] == [(2, "region")]
+
+
+def test_region_hierarchy_cycle_is_refused(writable_fixture, tmp_path):
+    before = writable_fixture.counts()
+    path = tmp_path / "regions.csv"
+    path.write_text(REGION_HEADER + "371697,甲,A,甲,county,371698,,\n371698,乙,B,乙,county,371697,,\n"
+                    "371699,丙,C,丙,county,371699,,\n", encoding="utf-8")
+    with pytest.raises(ImportRowError) as info:
+        writable_fixture.import_file("regions", path)
+    messages = [str(p) for p in info.value.problems]
+    assert any("below itself" in m for m in messages)
+    assert any("row 3 field 'parent'" in m and "other than the region itself" in m for m in messages)
+    assert writable_fixture.counts() == before

@@ -228,6 +228,9 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
     if kind == "regions":
         bad = df["code"].notna() & ~df["code"].astype(str).str.fullmatch(r"\d{6}")
         problems.add_rows(df, bad, "code", df["code"], "a 6-digit administrative division code")
+        problems.add_rows(df, df["parent"].notna() & df["parent"].eq(df["code"]), "parent", df["parent"],
+                          "a parent other than the region itself")
+        _check_region_cycles(df, ctx, problems)
     elif kind == "nodes":
         _check_unit_column(df, "unit", problems)
         has_value = df["unit_value"].notna()
@@ -308,6 +311,29 @@ def _is_unit(value: object) -> bool:
     except UnitError:
         return False
     return True
+
+
+def _check_region_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
+    """A region may not be its own ancestor (the hierarchy is walked by every regional query)."""
+    parent: dict[str, str] = {}
+    if ctx.store is not None:
+        parent.update({c: p for c, p in ctx.store.frame("SELECT code, parent FROM regions").itertuples(index=False)
+                       if p})
+    rows = {}
+    for code, par, file, row in df[["code", "parent", "__file", "__row"]].itertuples(index=False):
+        if code and par and par != code:
+            parent[code] = par
+            rows[code] = (file, row)
+    for code in rows:
+        seen, cur = {code}, parent.get(code)
+        while cur:
+            if cur in seen:
+                file, row = rows[code]
+                problems.add(file, row, "parent", parent[code], f"a hierarchy without a cycle, but {code} is "
+                                                                 f"below itself (through {cur})")
+                break
+            seen.add(cur)
+            cur = parent.get(cur)
 
 
 def _check_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:

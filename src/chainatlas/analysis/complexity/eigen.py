@@ -106,9 +106,8 @@ def eci_pci_eigen(mcp: Matrix) -> EigenSolution:
         nan_c, nan_p = np.full(n_c, np.nan), np.full(n_p, np.nan)
         return EigenSolution(nan_c, nan_p, np.nan, ("fewer than two regions or products: ECI undefined",))
     # A = D_c^-1/2 M D_p^-1/2; solve the Gram matrix on the smaller side.
-    a = _scale(mcp, 1.0 / np.sqrt(kc0), 1.0 / np.sqrt(kp0))
     region_side = n_c <= n_p
-    gram = (a @ a.T) if region_side else (a.T @ a)
+    gram = _gram(mcp, 1.0 / np.sqrt(kc0), 1.0 / np.sqrt(kp0), region_side)
     w_top, vec = _second_eigenpair(gram, np.sqrt(kc0 if region_side else kp0))
     lam2, lam1 = w_top
     notes: list[str] = []
@@ -125,6 +124,29 @@ def eci_pci_eigen(mcp: Matrix) -> EigenSolution:
     kc = _matvec(mcp, kp) / kc0
     kc, kp = orient(kc, kp, kc0, kp0)
     return EigenSolution(kc, kp, float(lam2), tuple(notes))
+
+
+def _gram(m: Matrix, rc: np.ndarray, rp: np.ndarray, region_side: bool) -> Matrix:
+    """``A A^T`` (region side) or ``A^T A`` with ``A = diag(rc) M diag(rp)``.
+
+    Dense: only the scaling of the summed-over side touches the full matrix (one temporary, and
+    ``a @ a.T`` on one buffer runs as a symmetric rank-k update); the other side scales the small
+    Gram matrix afterwards.
+    """
+    if sp.issparse(m):
+        a = _scale(m, rc, rp)
+        return (a @ a.T) if region_side else (a.T @ a)
+    if region_side:
+        a = m * rp[None, :]
+        g = a @ a.T
+        g *= rc[:, None]
+        g *= rc[None, :]
+    else:
+        a = m * rc[:, None]
+        g = a.T @ a
+        g *= rp[:, None]
+        g *= rp[None, :]
+    return g
 
 
 def _matvec(m: Matrix, v: np.ndarray) -> np.ndarray:

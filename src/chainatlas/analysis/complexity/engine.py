@@ -27,8 +27,15 @@ __all__ = ["align_proximity", "compute_complexity", "outlook"]
 OutlookMethod = Literal["auto", "dense", "regions"]
 
 #: From this many products (and at least twice as many products as regions) ``method="auto"``
-#: stops building the P x P proximity: below it the dense matrix is small and BLAS is faster.
+#: stops building the P x P proximity for *sparse* input: below it the dense matrix is small and
+#: BLAS is faster than the sparse level-by-level products.
 REGION_PATH_MIN_PRODUCTS = 8000
+
+#: Dense input: ``method="auto"`` uses the blocked operator (:class:`space.BlockedProximity`,
+#: about :math:`24R^2P` flops) instead of building ``phi`` (about :math:`5RP^2`) from this many
+#: products per region, and from this many products (below it ``phi`` is a few MB).
+BLOCKED_MIN_PRODUCTS_PER_REGION = 4
+BLOCKED_MIN_PRODUCTS = 1000
 
 
 def compute_complexity(
@@ -61,8 +68,9 @@ def compute_complexity(
     proximity : external product proximity (e.g. national) to score regions with; a DataFrame is
         aligned on product labels, products it lacks get zero proximity.
     asymmetric, continuous : proximity options as in the reference package.
-    method : ``"regions"`` multiplies by proximity without building it (large sparse inputs),
-        ``"dense"`` builds it, ``"auto"`` picks.
+    method : ``"regions"`` multiplies by proximity without building it (level by level for
+        sparse input, :class:`space.BlockedProximity` for dense input), ``"dense"`` builds it,
+        ``"auto"`` picks by size (:func:`_region_path_pays`).
 
     Returns
     -------
@@ -133,9 +141,7 @@ def compute_complexity(
         factory = None
     else:
         phi = None
-        use_regions = method == "regions" or (
-            method == "auto" and not asymmetric and n_p >= REGION_PATH_MIN_PRODUCTS and n_p > 2 * n_r and _binary(mcp)
-        )
+        use_regions = method == "regions" or (method == "auto" and not asymmetric and _region_path_pays(mcp))
         if use_regions and asymmetric:
             raise ValueError("method='regions' supports the symmetric proximity only")
         if not use_regions:
@@ -196,6 +202,8 @@ def outlook(
         w = pci_o * _safe_inverse(phi.sum(axis=1))
         base = (w @ phi)[None, :] - np.asarray(space._mul_row(mcp, w) @ phi)
         return dens, base
+    if not sp.issparse(mcp):
+        return _outlook_blocked(np.asarray(mcp, dtype=float), pci_o, diagonal)
     m = sp.csr_array(mcp, dtype=float)
     n_r, n_p = m.shape
     live = (np.asarray(m.sum(axis=0)).ravel() > 0).astype(float)
@@ -216,6 +224,38 @@ def outlook(
     if shift:
         base -= shift * mw.toarray()
     return dens, base
+
+
+def _outlook_blocked(mcp: np.ndarray, pci_o: np.ndarray, diagonal: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`outlook` for a dense binary ``mcp`` through :class:`space.BlockedProximity`.
+
+    Everything is computed in the operator's sorted product order (``x`` is built sorted, so no
+    gather of the q x P input is needed) and unsorted once at the end, straight into the outputs.
+    """
+    n_r = mcp.shape[0]
+    op = space.BlockedProximity(mcp)
+    m_s = op.m_sorted
+    live_s = (m_s.sum(axis=0) > 0).astype(float)
+    shift = diagonal - 1.0  # phi_d = phi + shift * I on live products
+    rowsum_s = op.apply_sorted(live_s)[0]
+    if shift:
+        rowsum_s += shift * live_s
+    inv_rowsum_s = _safe_inverse(rowsum_s)
+    w_s = op.sort(pci_o) * inv_rowsum_s
+    x_s = np.empty((2 * n_r + 1, m_s.shape[1]))
+    x_s[:n_r] = m_s
+    np.multiply(m_s, w_s, out=x_s[n_r : 2 * n_r])
+    x_s[2 * n_r] = w_s
+    y_s = op.apply_sorted(x_s)
+    dens_s = y_s[:n_r]
+    if shift:
+        dens_s += shift * m_s
+    dens_s *= inv_rowsum_s
+    base_s = y_s[n_r : 2 * n_r]
+    if shift:
+        base_s += shift * x_s[n_r : 2 * n_r]
+    np.subtract(y_s[2 * n_r] + shift * w_s, base_s, out=base_s)
+    return op.unsort(dens_s), op.unsort(base_s)
 
 
 def align_proximity(
@@ -254,6 +294,8 @@ def _align_population(population: object, regions: pd.Index) -> np.ndarray | Non
 
 
 def _submatrix(m: Matrix, rows: np.ndarray, cols: np.ndarray) -> Matrix:
+    if rows.all() and cols.all():
+        return m  # the common case: no copy of the whole matrix
     if sp.issparse(m):
         return sp.csr_array(m)[np.flatnonzero(rows)][:, np.flatnonzero(cols)]
     return m[np.ix_(rows, cols)]
@@ -270,6 +312,16 @@ def _zero_cols(m: Matrix, keep: np.ndarray) -> Matrix:
         return m
     scale = keep.astype(float)
     return sp.csr_array(m @ sp.diags_array(scale)) if sp.issparse(m) else m * scale[None, :]
+
+
+def _region_path_pays(mcp: Matrix) -> bool:
+    """Whether ``method="auto"`` should apply the proximity without building it."""
+    n_r, n_p = mcp.shape
+    if sp.issparse(mcp):
+        big = n_p >= REGION_PATH_MIN_PRODUCTS and n_p > 2 * n_r
+    else:
+        big = n_p >= BLOCKED_MIN_PRODUCTS and n_p >= BLOCKED_MIN_PRODUCTS_PER_REGION * n_r
+    return big and _binary(mcp)
 
 
 def _binary(m: Matrix) -> bool:

@@ -52,7 +52,7 @@ def as_matrix(values: object, regions: object = None, products: object = None) -
         prod = pd.Index(values.columns if products is None else products)
         numeric = all(pd.api.types.is_numeric_dtype(t) for t in values.dtypes)
         frame = values if numeric else values.apply(pd.to_numeric, errors="coerce")
-        arr = np.array(frame.to_numpy(dtype=float, na_value=np.nan))
+        arr = frame.to_numpy(dtype=float, na_value=np.nan, copy=True)
     elif sp.issparse(values):
         arr = sp.csr_array(values, dtype=float)
         arr.sum_duplicates()
@@ -70,9 +70,10 @@ def as_matrix(values: object, regions: object = None, products: object = None) -
             f"for a matrix of shape {arr.shape}"
         )
     data = arr.data if sp.issparse(arr) else arr
-    np.nan_to_num(data, copy=False, nan=0.0)
-    if not np.all(np.isfinite(data)):
-        raise ValueError("the activity matrix contains infinite values")
+    if not np.isfinite(data).all():  # one read-only pass in the usual all-finite case
+        np.nan_to_num(data, copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)
+        if not np.isfinite(data).all():
+            raise ValueError("the activity matrix contains infinite values")
     if (data < 0).any():
         r, c = _first_negative(arr)
         raise ValueError(
@@ -120,10 +121,13 @@ def _scale(x: Matrix, row: np.ndarray | None = None, col: np.ndarray | None = No
         if col is not None:
             out = sp.csr_array(out @ sp.diags_array(col))
         return out
+    # One new array, scaled in place: each extra full-size temporary costs a pass over memory.
     out = np.asarray(x, dtype=float)
     if row is not None:
         out = out * row[:, None]
-    if col is not None:
+        if col is not None:
+            out *= col[None, :]
+    elif col is not None:
         out = out * col[None, :]
     return out
 

@@ -46,7 +46,8 @@ def json_safe(value: object) -> object:
 def _flat(x: np.ndarray | sp.sparray | None) -> np.ndarray | None:
     if x is None:
         return None
-    return (x.toarray() if sp.issparse(x) else np.asarray(x)).ravel()
+    # A copy, never a view: the long frame must not share memory with the result's matrices.
+    return x.toarray().ravel() if sp.issparse(x) else np.array(x, dtype=float).ravel()
 
 
 @dataclass(eq=False)
@@ -134,15 +135,16 @@ class ComplexityResult:
             "mcp": _flat(self.mcp),
             "eci": np.repeat(self.eci.to_numpy(), n_p),
             "pci": np.tile(self.pci.to_numpy(), n_r),
-            "density": self.density.ravel(),
+            "density": np.array(self.density).ravel(),
             "coi": np.repeat(self.coi.to_numpy(), n_p),
-            "cog": self.cog.ravel(),
+            "cog": np.array(self.cog).ravel(),
             "rca": _flat(self.rca),
         }
         if self.rpop is not None:
             out["rpop"] = _flat(self.rpop)
         out["distance"] = 1.0 - out["density"]
-        return pd.DataFrame(out)
+        # copy=False: no consolidation of a dozen 10^6-row columns into one block (a full copy).
+        return pd.DataFrame(out, copy=False)
 
     def regions_frame(self) -> pd.DataFrame:
         """One row per region: diversity, ECI, COI and whether it was masked."""

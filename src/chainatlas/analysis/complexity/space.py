@@ -142,10 +142,15 @@ def distance(density_matrix: np.ndarray) -> np.ndarray:
 
 def coi(density_matrix: np.ndarray, mcp: Matrix, pci: np.ndarray) -> np.ndarray:
     r"""Complexity outlook index, unstandardised: :math:`\sum_p d_{cp}(1 - M_{cp}) PCI_p`."""
-    d = np.nan_to_num(density_matrix)
+    d = density_matrix
+    if np.isnan(d).any():  # copy only when needed: density is a full region x product array
+        d = np.nan_to_num(d)
     p = np.nan_to_num(pci)
     total = d @ p
-    present = np.asarray(_mul(mcp, d) @ p).ravel()
+    if sp.issparse(mcp):
+        present = np.asarray(_mul(mcp, d) @ p).ravel()
+    else:
+        present = np.einsum("cp,cp,p->c", mcp, d, p)  # no region x product temporary
     return total - present
 
 
@@ -276,7 +281,6 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
     return out_t.T
 
 
-
 class BlockedProximity:
     r"""The symmetric min-conditional proximity of a *dense* binary ``mcp`` as an operator.
 
@@ -300,48 +304,62 @@ class BlockedProximity:
     column blocks in and out, so callers that build ``x`` from ``mcp`` can build it sorted.
     """
 
-    def __init__(self, mcp: np.ndarray, *, block: int = DENSE_BLOCK) -> None:
+    def __init__(self, mcp: np.ndarray, *, block: int | None = None) -> None:
+        block = block or DENSE_BLOCK
         k = mcp.sum(axis=0)
         self.order = np.argsort(k, kind="stable")
         self._unorder = np.argsort(self.order)
         # np.take is several times faster than fancy indexing (a[:, order]) for these gathers.
         self.m_sorted = np.take(mcp, self.order, axis=1)
         self._inv_k = _safe_inverse(k)[self.order]
+        self._m_over_k = self.m_sorted * self._inv_k  # M_cp / k_p, sorted
         n_p = k.size
         self._spans = [(s, min(s + block, n_p)) for s in range(0, n_p, block)]
         self._inner = [self._block_phi(s, e) for s, e in self._spans]
 
     def _block_phi(self, s: int, e: int) -> np.ndarray:
-        m_b = self.m_sorted[:, s:e]
+        """The diagonal block ``phi_bb`` (products of one block against each other)."""
+        m_b, inv = self.m_sorted[:, s:e], self._inv_k[s:e]
         inner = m_b.T @ m_b  # co-occurrence counts within the block (exact integers)
-        inner *= np.minimum(self._inv_k[s:e, None], self._inv_k[None, s:e])
+        inner *= np.minimum(inv[:, None], inv[None, :])
         return inner
 
     def sort(self, x: np.ndarray) -> np.ndarray:
         """Columns of ``x`` (q x P, or a length-P vector) in the operator's sorted order."""
         return np.take(x, self.order, axis=-1)
 
-    def unsort(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def unsort(self, x: np.ndarray) -> np.ndarray:
         """Inverse of :meth:`sort`."""
-        return np.take(x, self._unorder, axis=-1, out=out)
+        return np.take(x, self._unorder, axis=-1)
 
     def apply_sorted(self, x_s: np.ndarray) -> np.ndarray:
-        """``x @ phi`` with ``x`` and the result both in sorted product order (q x P)."""
+        """``x @ phi`` with ``x`` and the result both in sorted product order (q x P).
+
+        One pass over the blocks with two GEMMs each -- few, large BLAS calls, since per-call
+        overhead dominates on a busy machine: ``x_b [M_b / k_b; M_b]^T`` gives both accumulator
+        updates, and ``[H_b | G_b | x_b] [M_b; M_b / k_b; phi_bb]`` the block's output.  The
+        right factor is assembled in a small reused buffer that stays in cache.
+        """
         x_s = np.atleast_2d(x_s)
-        m_s, inv = self.m_sorted, self._inv_k
-        out = np.empty((x_s.shape[0], m_s.shape[1]))
-        acc = np.zeros((x_s.shape[0], m_s.shape[0]))
-        for s, e in reversed(self._spans):  # H_b: later blocks, each product weighted by 1 / k_p'
-            np.matmul(acc, m_s[:, s:e], out=out[:, s:e])
-            acc += (x_s[:, s:e] * inv[s:e]) @ m_s[:, s:e].T
-        acc[:] = 0.0
-        for (s, e), inner in zip(self._spans, self._inner, strict=True):  # G_b and the block itself
-            m_b, x_b = m_s[:, s:e], x_s[:, s:e]
-            part = acc @ m_b
-            part *= inv[s:e]
-            part += x_b @ inner
-            out[:, s:e] += part
-            acc += x_b @ m_b.T
+        m_s, m_k = self.m_sorted, self._m_over_k
+        q, n_r = x_s.shape[0], m_s.shape[0]
+        width = max(e - s for s, e in self._spans)
+        out = np.empty((q, m_s.shape[1]))
+        left = np.empty((q, 2 * n_r + width))  # [H | G | x_b]
+        h, g = left[:, :n_r], left[:, n_r : 2 * n_r]
+        np.matmul(x_s, m_k.T, out=h)  # H before the first block: every product, / k_p'
+        g[:] = 0.0
+        right = np.empty((2 * n_r + width, width))  # [M_b; M_b / k_b; phi_bb]
+        for (s, e), inner in zip(self._spans, self._inner, strict=True):
+            b = e - s
+            right[:n_r, :b] = m_s[:, s:e]
+            right[n_r : 2 * n_r, :b] = m_k[:, s:e]
+            upd = x_s[:, s:e] @ right[: 2 * n_r, :b].T  # [x_b M_b^T | x_b (M_b / k_b)^T]
+            h -= upd[:, n_r:]  # H_b: later blocks only
+            right[2 * n_r : 2 * n_r + b, :b] = inner
+            left[:, 2 * n_r : 2 * n_r + b] = x_s[:, s:e]
+            np.matmul(left[:, : 2 * n_r + b], right[: 2 * n_r + b, :b], out=out[:, s:e])
+            g += upd[:, :n_r]  # G_{b+1}: this block is now "earlier"
         return out
 
     def apply(self, x: np.ndarray) -> np.ndarray:
@@ -349,6 +367,6 @@ class BlockedProximity:
         return self.unsort(self.apply_sorted(self.sort(np.atleast_2d(x))))
 
 
-def times_proximity_dense(x: np.ndarray, mcp: np.ndarray, *, block: int = DENSE_BLOCK) -> np.ndarray:
+def times_proximity_dense(x: np.ndarray, mcp: np.ndarray, *, block: int | None = None) -> np.ndarray:
     """``x @ phi`` for a dense binary ``mcp`` without building ``phi`` (see :class:`BlockedProximity`)."""
     return BlockedProximity(mcp, block=block).apply(x)
