@@ -138,8 +138,10 @@ def main() -> None:
         if name is None:
             rows.pop(code, None)
             continue
-        rec = rows.setdefault(code, {"code": code, "level": "county" if code[4:] != "00" else "prefecture",
-                                     "parent": code[:4] + "00", "lon": "", "lat": ""})
+        is_county = code[4:] != "00"
+        rec = rows.setdefault(code, {"code": code, "level": "county" if is_county else "prefecture",
+                                     "parent": code[:4] + "00" if is_county else code[:2] + "0000",
+                                     "lon": "", "lat": ""})
         rec["name_zh"] = name
         if parent:
             rec["parent"] = parent

@@ -50,6 +50,20 @@ LEVEL_PRIORITY = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
 STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3}
 
 
+def _merge_plant_groups(group: pd.Series) -> pd.Series:
+    """Plants named ``<firm id>-<place>`` (chalco-baotou) belong to that firm's group (chalco)."""
+    ids = set(group.index)
+    out = group.copy()
+    for fid in group.index:
+        parts = fid.split("-")
+        for k in range(len(parts) - 1, 0, -1):
+            parent = "-".join(parts[:k])
+            if parent in ids:
+                out[fid] = group[parent]
+                break
+    return out
+
+
 def _group_key(firm: pd.Series) -> str:
     """A firm's group: its stock code, else a parent stock code named in its note, else itself."""
     import re
@@ -457,6 +471,8 @@ class Atlas:
         from chainatlas.analysis.lookup import normalise
 
         q = normalise(text)
+        if not q:
+            raise ChainAtlasError("search needs some text: a name in Chinese or English, a code or an id")
         rows = []
         groups = (("region", self._region_candidates), ("chain", self._chain_candidates),
                   ("node", self._node_candidates), ("enterprise", self._enterprise_candidates))
@@ -550,7 +566,8 @@ class Atlas:
                 settings: dict[str, object] | None = None) -> Comparison:
         """Headline diagnosis figures for up to 10 regions; default: the chain's top regions of ``level``."""
         facts = self.chain_facts(chain, year)
-        codes = [self.resolve_region(r) for r in regions] if regions else top_regions(facts, level, n)
+        codes = list(dict.fromkeys(self.resolve_region(r) for r in regions)) if regions \
+            else top_regions(facts, level, n)
         if len(codes) > 10:
             raise ChainAtlasError(f"compare takes at most 10 regions, got {len(codes)}")
         s = DiagnosisSettings().with_overrides(settings)
@@ -584,7 +601,7 @@ class Atlas:
         sources = jsonable(self.sources_for(d["sources"]))
         regions = self.tables["regions"]
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
-        opps = self.opportunities(code, chain, year=year)
+        opps = self.opportunities(code, chain, year=year, settings=settings)
         target_lists = self.targets(code, opps, n=10, top=3)
         ids = set(d["sources"])
         for tl in target_lists:
@@ -600,7 +617,7 @@ class Atlas:
         if xlsx is not None:
             extra = {"opportunities": opps.candidates}
             for tl in target_lists:
-                extra[f"targets {tl.node['name_zh']}"[:31]] = tl.targets
+                extra[f"targets {tl.node['id']}"] = tl.targets
             write_report_xlsx(xlsx, d, comparison.to_dict(), sources, extra=extra)
         return html
 
@@ -639,7 +656,7 @@ class Atlas:
         return cache[level]
 
     def opportunities(self, region: str, chain: str | None = None, weights: dict[str, float] | None = None,
-                      year: int | None = None) -> Opportunities:
+                      year: int | None = None, settings: dict[str, object] | None = None) -> Opportunities:
         """Links to strengthen, supplement or extend, ranked with their score components shown.
 
         Without ``chain`` every chain is considered (diversification across chains).
@@ -650,7 +667,7 @@ class Atlas:
         chain_of: dict[str, str] = {}
         national_value: dict[str, float] = {}
         for cid in chain_ids:
-            d = self.diagnose(code, cid, year)
+            d = self.diagnose(code, cid, year, settings)
             for rec in d.nodes.to_dict(orient="records"):
                 prev = status.get(rec["node_id"])
                 if prev is None or STATUS_ORDER[rec["status"]] < STATUS_ORDER[prev]:
@@ -684,6 +701,8 @@ class Atlas:
         if isinstance(node, Opportunities):
             picks = node.candidates[node.candidates["action"] != "watch"].head(top)["node_id"]
             return [self.targets(region, nid, n=n, weights=weights) for nid in picks]
+        if n < 1:
+            raise ChainAtlasError(f"n must be at least 1, not {n}")
         code = self.resolve_region(region)
         nid = self.resolve_node(node)
         nodes = self.tables["nodes"].set_index("id", drop=False)
@@ -703,7 +722,11 @@ class Atlas:
                 makers = prod[prod["node_id"].isin(near.index)]
                 substitute = True
         makers = makers.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
-        makers = makers[~makers["enterprise_id"].isin(firms.loc[firms["region"].isin(inside), "id"])]
+        group = firms.set_index("id").apply(_group_key, axis=1)
+        group = _merge_plant_groups(group)
+        local_groups = set(group[firms.loc[firms["region"].isin(inside), "id"]])
+        # a firm already in the region, or a group with a plant there, is not a target
+        makers = makers[~makers["enterprise_id"].map(group).isin(local_groups)]
         if makers.empty:
             return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(), n=n, weights=weights)
         local_firms = firms.loc[firms["region"].isin(inside), "id"]
@@ -712,7 +735,6 @@ class Atlas:
         supplies = links[links["target_node"].isin(local_nodes)].groupby("source_node")["target_node"].apply(list)
         buys = links[links["source_node"].isin(local_nodes)].groupby("target_node")["source_node"].apply(list)
         made_by_firm = prod.groupby("enterprise_id")["node_id"].apply(set)
-        group = firms.set_index("id").apply(_group_key, axis=1)
         provinces_of_group = firms.assign(group=firms["id"].map(group)).groupby("group")["province"].nunique()
         regions = self.tables["regions"].set_index("code")
         rows = []

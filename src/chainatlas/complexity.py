@@ -86,25 +86,27 @@ class _Long:
         return self.data[self.cols[key]]
 
     def single_grid(self) -> _Year | None:
-        """The whole input as one year in grid order, or None if it is not (checked cheaply)."""
+        """The whole input as one year in grid order, or None if it is not.
+
+        Checked with comparisons of the label columns against *shifted slices of themselves*
+        (zero-copy), never by building 10^6 expected labels: locations are constant within each
+        run of ``n_p`` rows, products repeat with period ``n_p``, and the first run / the run
+        heads are strictly increasing (sorted, unique, no missing label).
+        """
         n = len(self.data)
-        if n == 0:
-            return None
         time, loc, prod = self.column("time"), self.column("loc"), self.column("prod")
-        if time.hasnans or not (time.array == time.array[0]).all():
+        if n == 0 or time.hasnans or not _equal(time.array, time.array[0]).all():
             return None
-        changed = loc.ne(loc.iloc[0]).to_numpy(dtype=bool, na_value=True)
-        n_p = int(changed.argmax()) if changed.any() else n
+        same_loc = np.append(_equal(loc.array[1:], loc.array[:-1]), False)
+        n_p = int(same_loc.argmin()) + 1  # first change of location
         n_l = n // n_p
-        if n_l * n_p != n:
+        if n_l * n_p != n or not same_loc.reshape(n_l, n_p)[:, :-1].all():
             return None
         locs, prods = pd.Index(loc.iloc[::n_p]), pd.Index(prod.iloc[:n_p])
         for labels in (locs, prods):
             if labels.hasnans or not (labels.is_monotonic_increasing and labels.is_unique):
                 return None
-        if not (prod.array == prods.array.take(np.tile(np.arange(n_p), n_l))).all():
-            return None
-        if not (loc.array == locs.array.take(np.repeat(np.arange(n_l), n_p))).all():
+        if not _equal(prod.array[n_p:], prod.array[:-n_p]).all():
             return None
         return _drop_empty(_Year(time.iloc[0], self.val.reshape(n_l, n_p), locs, prods, True, grid=True))
 
@@ -146,6 +148,14 @@ class _Long:
             year = _Year(t, x.reshape(l_used.size, p_used.size), self.locs[l_used], self.prods[p_used], True)
             out.append(_drop_empty(year))
         return out
+
+
+def _equal(a: object, b: object) -> np.ndarray:
+    """Elementwise ``a == b`` as a plain bool array, missing labels comparing unequal."""
+    eq = a == b
+    if hasattr(eq, "to_numpy"):
+        return eq.to_numpy(dtype=bool, na_value=False)
+    return np.asarray(eq, dtype=bool)
 
 
 def _drop_empty(year: _Year) -> _Year:
@@ -257,6 +267,8 @@ def ecomplexity(
             continuous=continuous,
         )
         outs.append(_year_frame(res, year, long, long.cols))
+    if not outs:
+        raise ValueError("no (time, location, product) rows to compute complexity for")
     out = outs[0] if len(outs) == 1 else pd.concat(outs, ignore_index=True)
     if all(y.complete for y in years) and _merge_is_identity(data, long):
         return out

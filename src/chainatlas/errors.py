@@ -35,7 +35,15 @@ class RowProblem:
             where += f" row {self.row}"
         if self.field:
             where += f" field '{self.field}'"
-        shown = "" if self.value is None else f": got {self.value!r}"
+        value = self.value
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()  # numpy scalars print as plain numbers
+        if isinstance(value, tuple):
+            value = tuple(v.item() if hasattr(v, "item") else v for v in value)
+        if value is None or (isinstance(value, float) and value != value) or value == "":
+            shown = ": got an empty value" if self.row is not None else ""
+        else:
+            shown = f": got {value!r}"
         return f"{where}{shown}; expected {self.expected}"
 
 

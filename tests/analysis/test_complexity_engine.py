@@ -100,6 +100,18 @@ def test_blocked_proximity_matches_the_built_matrix(block: int) -> None:
     np.testing.assert_allclose(times_proximity_dense(x, m, block=block), expected, rtol=0, atol=1e-11)
 
 
+def test_low_fill_dense_input_takes_the_sparse_region_path() -> None:
+    rng = np.random.default_rng(11)
+    x = rng.lognormal(0, 1, (40, 400)) * (rng.random((40, 400)) < 0.03)
+    x[np.arange(40), np.arange(40)] += 1.0  # every region non-empty
+    dense = compute_complexity(x, method="dense")
+    lazy = compute_complexity(x, method="regions")
+    assert np.count_nonzero(lazy.mcp) / lazy.mcp.size < 0.05
+    np.testing.assert_allclose(lazy.density, dense.density, atol=1e-10)
+    np.testing.assert_allclose(lazy.cog, dense.cog, atol=1e-10)
+    np.testing.assert_allclose(lazy.coi.to_numpy(), dense.coi.to_numpy(), atol=1e-10)
+
+
 def test_result_faces() -> None:
     res = compute_complexity(_masked_m(), presence="manual")
     f = res.to_frame()

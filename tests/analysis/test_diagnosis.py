@@ -47,14 +47,35 @@ def test_weak_link_and_top_heavy_region(fixture_atlas):
     assert status(d)["alu.rod"] == "weak" and status(d)["alu.primary"] == "present"
     assert d.overall_share == pytest.approx(20.95 / 95.5)
     assert d.top_heaviness["region_raw_share"] == pytest.approx(19 / 20.95)
+    assert d.top_heaviness["national_raw_share"] == pytest.approx(76 / 95.5)  # 0.907 vs 0.796: > 0.10
     assert d.top_heaviness["top_heavy"] is True
 
 
+def test_year_is_the_data_year_and_ranks_are_integers(fixture_atlas):
+    d = fixture_atlas.diagnose("滨州", "alu", year=2100)
+    assert d.year == 2023
+    assert d.nodes.set_index("node_id").loc["alu.primary", "rank"] == 2
+    assert isinstance(d.to_dict()["nodes"][2]["rank"], int | None)
+    early = fixture_atlas.diagnose("滨州", "alu", year=2000)
+    assert set(status(early).values()) == {"missing"}  # nothing was known by then
+
+
 def test_top_heaviness_against_nation(fixture_atlas):
+    """Both shares over the links Binzhou has figures for: alumina, primary (raw), rod, cable."""
     top = fixture_atlas.diagnose("滨州", "alu").top_heaviness
+    assert top["compared_links"] == ["alu.alumina", "alu.primary", "alu.rod", "alu.cable"]
     assert top["region_raw_share"] == pytest.approx(14.4 / 19.5)
-    assert top["national_raw_share"] == pytest.approx(100 / 147.2)
+    assert top["national_raw_share"] == pytest.approx(100 / 124.3)
     assert top["top_heavy"] is False
+
+
+def test_no_top_heavy_verdict_on_raw_links_only(writable_fixture, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("enterprise_id,node_id,year,capacity,output,quantity_unit,revenue,revenue_unit,source_id,note\n"
+                    "fx-baotou-rod,alu.rod,2023,,,,,,fx-report,figure withdrawn\n", encoding="utf-8")
+    writable_fixture.import_file("production", path)
+    top = writable_fixture.diagnose("Baotou", "alu").top_heaviness
+    assert top["top_heavy"] is None and "only upstream and primary" in top["reason"]
 
 
 def test_stage_coverage(fixture_atlas):
@@ -133,5 +154,9 @@ def test_compare_default_peers(fixture_atlas):
     c = fixture_atlas.compare("alu")
     assert list(c.rows["region"]) == ["150200", "371600", "371500", "340700"]
     assert c.node_status.loc["alu.cable", "371600"] == "strong"
+    regions = ["滨州", "包头", "聊城", "铜陵", "长治", "邹平", "山东", "安徽", "山西", "内蒙古", "中国"]
     with pytest.raises(ChainAtlasError, match="at most 10"):
-        fixture_atlas.compare("alu", ["滨州"] * 11)
+        fixture_atlas.compare("alu", regions)
+    assert len(fixture_atlas.compare("alu", ["滨州", "Binzhou", "371600"]).rows) == 1  # the same region once
+    with pytest.raises(ChainAtlasError, match="level must be"):
+        fixture_atlas.compare("alu", level="country")

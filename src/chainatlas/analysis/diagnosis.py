@@ -87,15 +87,19 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
     """
     node_ids = list(nodes["id"])
     production = production[production["node_id"].isin(node_ids)]
-    if year is None:  # the latest year with a figure
-        has_figure = production[["capacity", "output", "revenue"]].notna().any(axis=1)
-        years = pd.concat([production.loc[has_figure, "year"], stats["year"]]).dropna()
-        year = int(years.max()) if len(years) else None
+    asked = year
+    has_figure = production[["capacity", "output", "revenue"]].notna().any(axis=1)
+    years = pd.concat([production.loc[has_figure, "year"], stats["year"]]).dropna()
+    if asked is not None:
+        years = years[years <= asked]
+    # the result is labelled with the latest year a figure actually comes from, not the year asked
+    year = int(years.max()) if len(years) else asked
     keys = ["enterprise_id", "node_id"]
-    firms = _latest(production, keys, year)
-    # a firm known to make a node only from a later source still makes it; it just has no figure yet
+    firms = _latest(production, keys, asked if asked is not None else year)
+    # by default, a firm known to make a node only from a later source still makes it (no figure yet);
+    # when a year is asked for explicitly, only what was known by then counts
     later = production[~production.set_index(keys).index.isin(firms.set_index(keys).index)]
-    if len(later):
+    if len(later) and asked is None:
         later = later.sort_values("year").groupby(keys, as_index=False).head(1).copy()
         later[["capacity", "output", "revenue"]] = np.nan
         firms = pd.concat([firms, later], ignore_index=True)
@@ -103,14 +107,24 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
     firms["quantity"] = firms["output"].where(firms["output"].notna(), firms["capacity"])
     firms["quantity_kind"] = np.where(firms["output"].notna(), "output",
                                       np.where(firms["capacity"].notna(), "capacity", ""))
-    stats = _latest(stats[stats["node_id"].isin(node_ids)], ["region", "node_id"], year)
+    all_stats = stats[stats["node_id"].isin(node_ids)]
+    if asked is not None:
+        all_stats = all_stats[all_stats["year"] <= asked]
+    stats = _latest(all_stats, ["region", "node_id"], None)
     national = _national(firms, stats[stats["region"] == NATION], node_ids)
+    national_by_year = {(n, int(y)): v for n, y, v in all_stats.loc[all_stats["region"] == NATION,
+                                                                    ["node_id", "year", "value"]].itertuples(index=False)}
     if shares is not None and len(shares):
         # an official share × the official national quantity is an official local quantity
-        shares = _latest(shares[shares["node_id"].isin(node_ids)], ["region", "node_id"], year)
+        shares = shares[shares["node_id"].isin(node_ids)]
+        if asked is not None:
+            shares = shares[shares["year"] <= asked]
+        shares = _latest(shares, ["region", "node_id"], None)
         nat = national[national["national_basis"] == "statistics"]["national_quantity"]
         derived = shares[shares["node_id"].isin(nat.index)].copy()
-        derived["value"] = derived["value"] / 100.0 * derived["node_id"].map(nat)
+        # the share's own year's national output when known, else the latest national figure
+        derived["value"] = [share / 100.0 * national_by_year.get((n, int(y)), nat[n])
+                            for share, n, y in derived[["value", "node_id", "year"]].itertuples(index=False)]
         derived = derived[~derived.set_index(["region", "node_id"]).index.isin(
             stats.set_index(["region", "node_id"]).index)]
         stats = pd.concat([stats.assign(derived=False), derived[stats.columns].assign(derived=True)],
@@ -424,7 +438,8 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     else:
         table["regions_ranked"] = 0
     for col in ("rank", "rank_by_firms"):
-        table[col] = [None if _isnan(v) or v is None else int(v) for v in table[col].astype(float)]
+        table[col] = pd.Series([None if _isnan(v) or v is None else int(v) for v in table[col].astype(float)],
+                               index=table.index, dtype=object)
 
     # firm-count location quotient over the whole atlas
     if level is not None:
@@ -551,26 +566,40 @@ def _stages(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _top_heaviness(table: pd.DataFrame, s: DiagnosisSettings) -> dict:
+    """Upstream-and-primary share of output value, region vs nation, over the same links.
+
+    Both shares are taken over the links where the region has an output value and the nation too,
+    so missing figures cannot make a region look top-heavy; with figures on raw links only (or on
+    processed links only) there is no verdict.
+    """
     raw = (table["stage"] == "upstream") | ((table["stage"] == "midstream") & table["primary"])
     local = table["output_value"]
     national = table["national_output_value"]
     out: dict = {"raw_links": list(table.loc[raw, "node_id"]), "value_unit": "yuan"}
+    both = local.notna() & national.notna() & (local > 0)
+    out["compared_links"] = list(table.loc[both, "node_id"])
     if local.notna().sum() == 0 or local.sum() <= 0:
         out.update(region_raw_share=None, national_raw_share=None, top_heavy=None,
                    reason="no output value for the region's links")
         return out
-    region_raw = float(local[raw].sum() / local.sum())
     out["region_raw_value"] = float(local[raw].sum())
     out["region_processed_value"] = float(local[~raw].sum())
+    if not both.any():
+        out.update(region_raw_share=float(local[raw].sum() / local.sum()), national_raw_share=None, top_heavy=None,
+                   reason="no link with both a local and a national output value")
+        return out
+    region_raw = float(local[both & raw].sum() / local[both].sum())
+    nat_raw = float(national[both & raw].sum() / national[both].sum())
     out["region_raw_share"] = region_raw
-    if national.notna().sum() and national.sum() > 0:
-        nat_raw = float(national[raw].sum() / national.sum())
-        out["national_raw_share"] = nat_raw
-        out["top_heavy"] = bool(region_raw - nat_raw > s.top_heavy_margin)
-        out["margin"] = s.top_heavy_margin
-    else:
-        out["national_raw_share"] = None
+    out["national_raw_share"] = nat_raw
+    out["margin"] = s.top_heavy_margin
+    if not (both & raw).any() or not (both & ~raw).any():
         out["top_heavy"] = None
+        out["reason"] = ("figures cover only upstream and primary links" if (both & raw).any()
+                         else "figures cover only processing and downstream links") + \
+            "; the mix cannot be judged (add output figures for the other links)"
+    else:
+        out["top_heavy"] = bool(region_raw - nat_raw > s.top_heavy_margin)
     return out
 
 
@@ -590,13 +619,14 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
     f["quantity"] = f["output"].where(f["output"].notna(), f["capacity"])
     f["value"] = f["quantity"] * f["node_id"].map(uv)
     per_firm = f.groupby("enterprise_id")["value"].sum(min_count=1).dropna()
-    if len(per_firm) >= 1 and per_firm.sum() > 0:
+    # value shares mean something only when most local firms have figures
+    if len(per_firm) >= 2 and len(per_firm) * 2 >= out["firms"] and per_firm.sum() > 0:
         shares = per_firm / per_firm.sum()
         out["hhi"] = float((shares ** 2).sum())
         out["hhi_basis"] = f"output value of {len(per_firm)} firm(s) with figures"
     elif out["firms"]:
         out["hhi"] = 1.0 / out["firms"]
-        out["hhi_basis"] = "firm count (no output figures)"
+        out["hhi_basis"] = (f"firm count ({len(per_firm)} of {out['firms']} firms have output figures)")
     else:
         out["hhi"] = None
         out["hhi_basis"] = "no firms"
@@ -615,6 +645,10 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
 
 def top_regions(facts: ChainFacts, level: str, n: int = 10) -> list[str]:
     """The regions of a level with the largest chain output value (then the most firms)."""
+    if level not in LEVELS:
+        from chainatlas.errors import ChainAtlasError
+
+        raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     uv = facts.nodes["unit_value"].astype(float)
     rows = facts.by_level[level].copy()
     rows["value"] = rows["quantity"] * rows["node_id"].map(uv)

@@ -75,13 +75,16 @@ def suggest(query: str, candidates: list[Candidate], n: int = 5) -> list[str]:
     q = normalise(query)
     index: dict[str, Candidate] = {}
     for c in candidates:
-        for name in c.names:
+        for name in (*c.names, c.key):  # codes too: 37160 suggests 371600
             if name:
                 index.setdefault(normalise(name), c)
-    close = difflib.get_close_matches(q, list(index), n=n * 3, cutoff=0.6)
+    close = difflib.get_close_matches(q, list(index), n=n * 3, cutoff=0.5 if len(q) <= 3 else 0.6)
     contained = [k for k in index if q and (q in k or (len(k) >= 2 and k in q))]
+    # one character off (a typo such as 滨洲 for 滨州) first, larger units before smaller ones
+    one_off = sorted((k for k in index if len(k) == len(q) and sum(a != b for a, b in zip(k, q, strict=True)) == 1),
+                     key=lambda k: (index[k].priority, k))
     labels: list[str] = []
-    for key in close + sorted(contained, key=len):
+    for key in one_off + close + sorted(contained, key=len):
         label = index[key].label
         if label not in labels:
             labels.append(label)

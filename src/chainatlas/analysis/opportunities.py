@@ -309,7 +309,7 @@ def _reason_zh(r: dict, node: dict) -> str:
     if r.get("substitute"):
         parts.append(f"生产相近产品{r.get('made_name_zh', '')}")
     if not _nan(r.get("quantity")):
-        parts.append(f"规模{_fmt_qty(r['quantity'], node['unit'])}（{r.get('year')}）")
+        parts.append(f"规模{_fmt_qty(r['quantity'], r.get('quantity_unit') or node['unit'])}（{r.get('year')}）")
     elif not _nan(r.get("revenue")):
         parts.append(f"营收{r['revenue'] / 1e8:,.1f}亿元（{r.get('year')}）")
     if r.get("listed"):
@@ -332,7 +332,7 @@ def _reason_en(r: dict, node: dict) -> str:
     if r.get("substitute"):
         parts.append(f"makes a close substitute ({r.get('made_name_en', '')})")
     if not _nan(r.get("quantity")):
-        parts.append(f"scale {r['quantity']:,.0f} {node['unit']} ({r.get('year')})")
+        parts.append(f"scale {r['quantity']:,.0f} {r.get('quantity_unit') or node['unit']} ({r.get('year')})")
     elif not _nan(r.get("revenue")):
         parts.append(f"revenue {r['revenue'] / 1e8:,.1f} 100m yuan ({r.get('year')})")
     if r.get("listed"):

@@ -329,9 +329,9 @@ def _weights(text: str | None) -> dict[str, float] | None:
 def opportunities(region: Annotated[str, typer.Argument(help="Region code or name.")],
                   chain: Annotated[str | None, typer.Option("--chain", "-c", help="Chain (default: all chains).")] = None,
                   weights: Annotated[str | None, typer.Option("--weights", help="e.g. value_uplift=0.5,market=0.1")] = None,
-                  year: YearOpt = None, json: JsonOpt = False) -> None:
+                  year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
     """Links to strengthen (强链), supplement (补链) or extend (延链), ranked with the reasons shown."""
-    result = atlas().opportunities(region, chain, _weights(weights), year)
+    result = atlas().opportunities(region, chain, _weights(weights), year, parse_pairs(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return

@@ -8,6 +8,20 @@ import pandas as pd
 
 from chainatlas.results import jsonable
 
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """An Excel-safe, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    base = name.translate(_BAD_SHEET_CHARS)[:31] or "sheet"
+    candidate, k = base, 2
+    while candidate in used:
+        suffix = f"-{k}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(candidate)
+    return candidate
+
 
 def _flat(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
@@ -42,9 +56,10 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
     if ladders:
         sheets["value_ladder"] = pd.concat(ladders, ignore_index=True)
     sheets.update(extra or {})
+    used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            _flat(df).to_excel(writer, sheet_name=name[:31], index=False)
+            _flat(df).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
     return path
 
 
@@ -62,13 +77,7 @@ def write_targets_xlsx(path: str | Path, lists: list, sources: pd.DataFrame) -> 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         summary = []
         for tl in lists:
-            name = f"{tl.node['name_zh']}"[:25] or tl.node["id"][:25]
-            sheet = name
-            k = 2
-            while sheet in used:
-                sheet = f"{name[:22]}-{k}"
-                k += 1
-            used.add(sheet)
+            sheet = sheet_name(f"{tl.node['name_zh']}" or tl.node["id"], used)
             df = tl.targets.reindex(columns=TARGET_COLUMNS) if len(tl.targets) else pd.DataFrame(columns=TARGET_COLUMNS)
             df.to_excel(writer, sheet_name=sheet, index=False)
             summary.append({"link": tl.node["id"], "name_zh": tl.node["name_zh"], "name_en": tl.node["name_en"],

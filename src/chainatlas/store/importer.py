@@ -113,14 +113,16 @@ def _typed(spec: EntitySpec, df: pd.DataFrame, problems: _Problems) -> pd.DataFr
         if f.type == "str":
             col = raw.astype(object).where(~empty, None)
         elif f.type in ("int", "float"):
-            cleaned = raw.str.replace(",", "", regex=False)
+            # only thousands separators (1,234,567.8) are stripped: "1,5" is an error, not 15
+            grouped = raw.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+            cleaned = raw.where(~grouped, raw.str.replace(",", "", regex=False))
             num = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
             bad = num.isna() & ~empty
             problems.add_rows(df, bad, f.name, raw, f"a number ({f.type})")
             if f.type == "int":
                 frac = num.notna() & (num % 1 != 0)
                 problems.add_rows(df, frac, f.name, raw, "a whole number")
-                col = num.astype("Int64")
+                col = num.where(~frac).astype("Int64")
             else:
                 col = num.astype(float)
         else:  # bool
@@ -253,7 +255,17 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
                           "a source for the input coefficient")
         problems.add_rows(df, has_coef & (df["coefficient"] <= 0), "coefficient", df["coefficient"],
                           "a positive input coefficient")
-        _check_unit_column(df.loc[df["coefficient_unit"].notna()], "coefficient_unit", problems)
+        # input coefficients are stored in (input node's unit) per (output node's unit): 1,010 kg/t of
+        # primary aluminium per tonne of rod becomes 1.01 t/t; a price unit here is an error
+        units = ctx.node_units()
+        target = (df["source_node"].map(units) + "/" + df["target_node"].map(units)).where(
+            df["source_node"].map(units).notna() & df["target_node"].map(units).notna())
+        given = df["coefficient_unit"].where(df["coefficient_unit"].notna() & has_coef, target.where(has_coef))
+        df["coefficient_unit"] = given
+        _convert_column(df, "coefficient", "coefficient_unit", target.where(has_coef), problems,
+                        "a unit of input per unit of output")
+        ok = has_coef & target.notna()
+        df.loc[ok, "coefficient_unit"] = target[ok]
         _check_cycles(df, ctx, problems)
     elif kind == "plausibility":
         _check_unit_column(df, "unit", problems)
@@ -287,6 +299,11 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
                 problems.add_rows(df, bad, "subject_id", df["subject_id"], f"an existing {subject_kind} id")
         ind_units = ctx.indicator_units()
         target = df["indicator"].map(ind_units)
+        # an indicator with a unit takes figures in units of the same kind only (亿元 for 亿元, not t)
+        clash = pd.Series([_is_unit(u) and _is_unit(t) and parse_unit(u).dimension != parse_unit(t).dimension
+                           for u, t in zip(df["unit"], target, strict=True)], index=df.index, dtype=bool)
+        problems.add_rows(df, clash, "unit", df["unit"], "a unit of the same kind as the indicator's unit ("
+                          + ", ".join(sorted({str(t) for t in target[clash]})) + ")")
         compatible = pd.Series(
             [_is_unit(u) and _is_unit(t) and parse_unit(u).dimension == parse_unit(t).dimension
              for u, t in zip(df["unit"], target, strict=True)], index=df.index, dtype=bool)

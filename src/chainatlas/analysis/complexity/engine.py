@@ -37,6 +37,11 @@ REGION_PATH_MIN_PRODUCTS = 8000
 BLOCKED_MIN_PRODUCTS_PER_REGION = 4
 BLOCKED_MIN_PRODUCTS = 1000
 
+#: The blocked operator's cost ignores zeros; below this share of present cells a dense ``mcp`` is
+#: converted to sparse and goes through :func:`space.times_proximity` instead (a county table
+#: passed as a dense array is ~1 % filled).
+BLOCKED_MIN_FILL = 0.05
+
 
 def compute_complexity(
     values: pd.DataFrame | Matrix,
@@ -195,14 +200,15 @@ def outlook(
     """Density and the COG core :math:`\\sum_{p'} (1 - M_{cp'}) w_{p'} \\phi_{p'p}`, w = PCI / row sum.
 
     With ``phi`` given, plain dense algebra.  Without it, the symmetric min-conditional proximity
-    of ``mcp`` (with ``diagonal``) is applied through :func:`space.times_proximity`, never built.
+    of ``mcp`` (with ``diagonal``) is applied without being built: through
+    :class:`space.BlockedProximity` for a dense ``mcp``, :func:`space.times_proximity` for a sparse one.
     """
     if phi is not None:
         dens = space.density(mcp, phi)
         w = pci_o * _safe_inverse(phi.sum(axis=1))
         base = (w @ phi)[None, :] - np.asarray(space._mul_row(mcp, w) @ phi)
         return dens, base
-    if not sp.issparse(mcp):
+    if not sp.issparse(mcp) and _fill(mcp) >= BLOCKED_MIN_FILL:
         return _outlook_blocked(np.asarray(mcp, dtype=float), pci_o, diagonal)
     m = sp.csr_array(mcp, dtype=float)
     n_r, n_p = m.shape
@@ -317,11 +323,19 @@ def _zero_cols(m: Matrix, keep: np.ndarray) -> Matrix:
 def _region_path_pays(mcp: Matrix) -> bool:
     """Whether ``method="auto"`` should apply the proximity without building it."""
     n_r, n_p = mcp.shape
-    if sp.issparse(mcp):
-        big = n_p >= REGION_PATH_MIN_PRODUCTS and n_p > 2 * n_r
-    else:
-        big = n_p >= BLOCKED_MIN_PRODUCTS and n_p >= BLOCKED_MIN_PRODUCTS_PER_REGION * n_r
-    return big and _binary(mcp)
+    sparse_pays = n_p >= REGION_PATH_MIN_PRODUCTS and n_p > 2 * n_r
+    blocked_pays = (
+        not sp.issparse(mcp)
+        and n_p >= BLOCKED_MIN_PRODUCTS
+        and n_p >= BLOCKED_MIN_PRODUCTS_PER_REGION * n_r
+        and _fill(mcp) >= BLOCKED_MIN_FILL
+    )
+    return (sparse_pays or blocked_pays) and _binary(mcp)
+
+
+def _fill(m: np.ndarray) -> float:
+    """Share of non-zero cells of a dense matrix."""
+    return np.count_nonzero(m) / max(m.size, 1)
 
 
 def _binary(m: Matrix) -> bool:
