@@ -273,13 +273,18 @@ class Atlas:
         spec = resolve_kind(kind)
         raw = read_table(path, fmt, sheet)
         rows = None
+        blank = (raw.astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1) if len(raw.columns) else None
+        if blank is not None and blank.any():  # blank lines: skipped, numbering kept
+            rows = list(np.flatnonzero(~blank.to_numpy()) + 1)
+            raw = raw[~blank.to_numpy()].reset_index(drop=True)
         if where:
             keep = np.ones(len(raw), dtype=bool)
             for column, value in where.items():
                 if column not in raw.columns:
                     raise DataError(f"{path}: --where names column {column!r}, which the file does not have")
                 keep &= (raw[column] == value).to_numpy()
-            rows = list(np.flatnonzero(keep) + 1)
+            base = np.asarray(rows) if rows is not None else np.arange(1, len(keep) + 1)
+            rows = list(base[keep])
             raw = raw[keep].reset_index(drop=True)
         frame = apply_mapping(raw, mapping, constants)
         ignored = [c for c in frame.columns if c not in spec.columns]

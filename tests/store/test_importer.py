@@ -174,3 +174,41 @@ def test_region_hierarchy_cycle_is_refused(writable_fixture, tmp_path):
     assert any("below itself" in m for m in messages)
     assert any("row 3 field 'parent'" in m and "other than the region itself" in m for m in messages)
     assert writable_fixture.counts() == before
+
+
+def test_blank_lines_keep_row_numbers(writable_fixture, tmp_path):
+    path = tmp_path / "firms.csv"
+    path.write_text(FIRM_HEADER + "b1,甲,A,371600,,,,,,,,\n\n" + "b2,乙,B,999999,,,,,,,,\n", encoding="utf-8")
+    with pytest.raises(ImportRowError) as info:
+        writable_fixture.import_file("enterprises", path)
+    assert info.value.row == 3  # line 4 of the file: the blank line still counts
+
+
+def test_float_coded_ids_and_bad_years(writable_fixture, tmp_path):
+    parquet = tmp_path / "f.parquet"
+    pd.DataFrame([{"id": "pq1", "name_zh": "甲", "name_en": "A", "region": 371600.0, "stock_code": 600362.0}]
+                 ).to_parquet(parquet)
+    writable_fixture.import_file("enterprises", parquet)
+    firm = writable_fixture.table("enterprises").set_index("id").loc["pq1"]
+    assert (firm["region"], firm["stock_code"]) == ("371600", "600362")
+    path = tmp_path / "prod.csv"
+    path.write_text("enterprise_id,node_id,year,capacity,output,quantity_unit,revenue,revenue_unit,source_id,note\n"
+                    "pq1,alu.rod,2023.5,,\"1,5\",万吨,,,fx-report,\n", encoding="utf-8")
+    with pytest.raises(ImportRowError) as info:
+        writable_fixture.import_file("production", path)
+    fields = {p.field for p in info.value.problems}
+    assert {"year", "output"} <= fields  # a fractional year and "1,5" are errors, not guesses
+
+
+def test_incompatible_units_are_refused(writable_fixture, tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text("subject_kind,subject_id,node_id,indicator,year,value,unit,source_id,note\n"
+                    "region,140400,,rd_spending_above_size,2022,5,t,fx-stat,\n", encoding="utf-8")
+    with pytest.raises(ImportRowError, match="same kind as the indicator"):
+        writable_fixture.import_file("observations", path)
+    links = tmp_path / "links.csv"
+    links.write_text("source_node,target_node,coefficient,coefficient_unit,source_id\n"
+                     "alu.primary,alu.wheel,1010,kg/t,fx-price\n", encoding="utf-8")
+    writable_fixture.import_file("links", links)
+    row = writable_fixture.table("links").set_index(["source_node", "target_node"]).loc[("alu.primary", "alu.wheel")]
+    assert (row["coefficient"], row["coefficient_unit"]) == (pytest.approx(1.01), "t/t")

@@ -76,6 +76,8 @@ def import_(kind: Annotated[str, typer.Argument(help="regions, sources, chains, 
         emit_json(report.to_dict())
         return
     verb = "would add" if dry_run else "added"
+    if not report.added:
+        console.print(f"{file}: no records to import")
     for k in report.added:
         console.print(f"{k}: {verb} {report.added[k]}, {'would update' if dry_run else 'updated'} {report.updated[k]}")
     if report.skipped:

@@ -91,8 +91,10 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | int | None
     try:
         if kind == "csv":
             sep = "\t" if path.suffix.lower() == ".tsv" else ","
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
-            return df.rename(columns=lambda c: str(c).strip())
+            # blank lines are kept (then dropped by the importer) so row N stays on line N + 1
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep,
+                             skip_blank_lines=False)
+            return df.rename(columns=lambda c: str(c).strip()).fillna("")
         if kind == "xlsx":
             df = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
         elif kind in ("json", "jsonl"):
