@@ -234,7 +234,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "_facts_cache", "_presence_cache",
+                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
@@ -523,9 +523,19 @@ class Atlas:
             rows.append(rec)
         return pd.DataFrame(rows)
 
-    def _firms_with_ancestors(self) -> pd.DataFrame:
+    @cached_property
+    def firms_with_ancestors(self) -> pd.DataFrame:
+        """Every firm with the codes of its province, prefecture and county (read once)."""
         firms = self.tables["enterprises"]
         return firms.merge(self.region_levels, left_on="region", right_on="code", how="left").drop(columns="code")
+
+    def _firms_with_ancestors(self) -> pd.DataFrame:
+        return self.firms_with_ancestors
+
+    @cached_property
+    def firm_groups(self) -> pd.Series:
+        """firm id → group key (stock code, parent code in the note, or ``<id>-<place>`` plants)."""
+        return _merge_plant_groups(self.tables["enterprises"].set_index("id").apply(_group_key, axis=1))
 
     def chain_facts(self, chain: str, year: int | None = None) -> ChainFacts:
         """The facts of one chain and year that every regional diagnosis reuses (cached)."""
@@ -727,8 +737,7 @@ class Atlas:
                 makers = prod[prod["node_id"].isin(near.index)]
                 substitute = True
         makers = makers.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
-        group = firms.set_index("id").apply(_group_key, axis=1)
-        group = _merge_plant_groups(group)
+        group = self.firm_groups
         local_groups = set(group[firms.loc[firms["region"].isin(inside), "id"]])
         # a firm already in the region, or a group with a plant there, is not a target
         makers = makers[~makers["enterprise_id"].map(group).isin(local_groups)]

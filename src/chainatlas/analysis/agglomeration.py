@@ -63,6 +63,15 @@ def _region_shares(df: pd.DataFrame, region_totals: pd.Series | np.ndarray | Non
     return tot / s
 
 
+def _totals(given: object, labels: pd.Index, default: np.ndarray) -> np.ndarray:
+    """A totals vector: the default sums, a Series aligned on ``labels``, or any 1-D array."""
+    if given is None:
+        return default
+    if isinstance(given, pd.Series):
+        return given.reindex(labels).to_numpy(dtype=float)
+    return np.asarray(given, dtype=float).ravel()
+
+
 def location_quotient(
     values: pd.DataFrame | np.ndarray,
     base: pd.Series | np.ndarray | None = None,
@@ -81,18 +90,8 @@ def location_quotient(
     """
     df = _frame(values)
     x = df.to_numpy()
-    if region_totals is None:
-        xr = x.sum(axis=1)
-    elif isinstance(region_totals, pd.Series):
-        xr = region_totals.reindex(df.index).to_numpy(dtype=float)
-    else:
-        xr = np.asarray(region_totals, dtype=float).ravel()
-    if base is None:
-        b = x.sum(axis=0)
-    elif isinstance(base, pd.Series):
-        b = base.reindex(df.columns).to_numpy(dtype=float)
-    else:
-        b = np.asarray(base, dtype=float).ravel()
+    xr = _totals(region_totals, df.index, x.sum(axis=1))
+    b = _totals(base, df.columns, x.sum(axis=0))
     if b.shape[0] != x.shape[1]:
         raise ValueError(f"base has {b.shape[0]} industries, the matrix has {x.shape[1]}")
     shares = _div(x, xr[:, None])
