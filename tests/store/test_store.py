@@ -79,3 +79,29 @@ def test_many_readers(tmp_path):
             pass
     a.close()
     b.close()
+
+
+def test_kinds_and_fields_added_to_the_specs_are_reconciled_into_an_existing_store(tmp_path, monkeypatch):
+    from chainatlas.model import entities
+    from chainatlas.store import schema
+
+    path = tmp_path / "a.duckdb"
+    Store(path).close()
+    extra = entities.EntitySpec(
+        "extras", "extras", ("id",), (entities.Field("id", required=True), entities.Field("label")), "test kind",
+    )
+    monkeypatch.setitem(entities.SPECS, "extras", extra)
+    obs = entities.SPECS["observations"]
+    monkeypatch.setitem(
+        entities.SPECS, "observations",
+        entities.EntitySpec(obs.kind, obs.table, obs.key, (*obs.fields, entities.Field("extra_note")), obs.help),
+    )
+    con = duckdb.connect(str(path), read_only=True)
+    assert schema.needs_upgrade(con)
+    con.close()
+    store = Store(path, read_only=True)  # a reader upgrades through a short-lived writer first
+    cols = {r[0] for r in store.con.execute("DESCRIBE observations").fetchall()}
+    assert "extra_note" in cols
+    assert store.con.execute("SELECT count(*) FROM extras").fetchone()[0] == 0
+    assert store.get_meta("spec_fingerprint") == schema.spec_fingerprint()
+    store.close()

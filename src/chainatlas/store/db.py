@@ -17,7 +17,7 @@ import platformdirs
 
 from chainatlas.errors import StoreLocked
 from chainatlas.model.entities import LOAD_ORDER, SPECS
-from chainatlas.store.schema import LATEST_VERSION, current_version, migrate
+from chainatlas.store.schema import current_version, migrate, needs_upgrade
 
 
 def default_path() -> Path:
@@ -66,7 +66,7 @@ class Store:
     def _needs_migration(self) -> bool:
         probe = _connect(self.path, read_only=True)
         try:
-            return current_version(probe) < LATEST_VERSION
+            return needs_upgrade(probe)
         finally:
             probe.close()
 
