@@ -22,6 +22,7 @@ class Stage(StrEnum):
 STAGE_ORDER = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
 REGION_LEVELS = ("country", "province", "prefecture", "county")
 SUBJECT_KINDS = ("region", "enterprise", "node")
+COMPARATORS = ("=", ">=", ">", "<=", "<", "~")
 SOURCE_KINDS = (
     "statistics", "government", "company-report", "exchange-filing", "industry-association",
     "news", "research", "standard", "dataset", "user", "derived",
@@ -196,6 +197,10 @@ _spec(
     Field("unit", required=True),
     Field("source_id", required=True, references="sources"),
     Field("note"),
+    Field(
+        "comparator", choices=COMPARATORS,
+        help="how value bounds the true figure: '>=' for 'more than half' (以上), '~' for 约/近; empty means '='",
+    ),
 )
 
 # Order in which kinds must be loaded so references resolve.
