@@ -159,6 +159,10 @@ _spec(
     Field("uscc", help="unified social credit code"),
     Field("source_id", references="sources"),
     Field("note"),
+    Field(
+        "group_id",
+        help="id of the group record (an enterprise row of the head office) this plant belongs to; empty when independent",
+    ),
 )
 _spec(
     "production", "production", ("enterprise_id", "node_id", "year"),
