@@ -74,3 +74,16 @@ def test_export_graph(fixture_db, tmp_path):
     out = tmp_path / "g.graphml"
     assert run(fixture_db, "export", str(out), "--graph", "alu").exit_code == 0
     assert out.read_text(encoding="utf-8").count("<node ") == 8
+
+
+def test_cli_start_up_leaves_heavy_modules_unloaded():
+    """``chainatlas --help`` must not pay for pandas, numpy, networkx or DuckDB (they load per command)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, chainatlas.cli.main as m; "
+        "print(','.join(x for x in ('pandas', 'numpy', 'networkx', 'duckdb', 'rich.progress') if x in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

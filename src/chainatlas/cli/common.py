@@ -6,15 +6,18 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from chainatlas.atlas import Atlas, open_atlas
 from chainatlas.errors import ChainAtlasError
-from chainatlas.results import dumps
+
+if TYPE_CHECKING:  # the facade pulls in pandas, numpy and DuckDB: imported only when a command runs
+    from contextlib import AbstractContextManager
+
+    from chainatlas.atlas import Atlas
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -39,12 +42,16 @@ def handled(func: F) -> F:
 
 def atlas(write: bool = False) -> Atlas:
     """Open the store named by the global ``--db`` (or the default), read-only unless writing."""
+    from chainatlas.atlas import open_atlas
+
     db = STATE.get("db")
     return open_atlas(Path(db) if db else None, read_only=not write)
 
 
 def emit_json(value: Any) -> None:
     """Print JSON exactly as ``to_dict()`` gives it (UTF-8, no colour)."""
+    from chainatlas.results import dumps
+
     sys.stdout.write(dumps(value) + "\n")
     sys.stdout.flush()
 
@@ -75,3 +82,30 @@ def parse_pairs(items: list[str] | None, what: str) -> dict[str, str]:
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
+
+
+def spinner(text: str, disable: bool = False) -> AbstractContextManager:
+    """A transient spinner while a long step runs; ``.say(text)`` changes its line.
+
+    rich.progress is loaded here, on use, to keep ``chainatlas --help`` fast.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
+                   disable=disable)
+
+    class _Spin:
+        task = None
+
+        def __enter__(self) -> _Spin:
+            bar.__enter__()
+            self.task = bar.add_task(text, total=None)
+            return self
+
+        def say(self, line: str) -> None:
+            bar.update(self.task, description=line)
+
+        def __exit__(self, *exc: object) -> None:
+            bar.__exit__(*exc)
+
+    return _Spin()

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs
-from chainatlas.store.db import default_path
+from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs, spinner
+from chainatlas.paths import default_path
 
 app = typer.Typer(help="Regional industrial-chain analysis: chains, regions, firms, diagnosis, reports.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -42,8 +41,7 @@ def init(force: Annotated[bool, typer.Option("--force", help="Rebuild the store 
             raise typer.Exit(0)
         path.unlink()
         Path(str(path) + ".wal").unlink(missing_ok=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
-        bar.add_task("loading the reference atlas…", total=None)
+    with spinner("loading the reference atlas…"):
         a = open_atlas(path, seed=not empty)
     counts = a.counts()
     a.close()
@@ -66,9 +64,7 @@ def import_(kind: Annotated[str, typer.Argument(help="regions, sources, chains, 
             json: JsonOpt = False) -> None:
     """Import a file (all-or-nothing; records with an existing id are replaced)."""
     a = atlas(write=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
-                  disable=json) as bar:
-        bar.add_task(f"validating and importing {file}…", total=None)
+    with spinner(f"validating and importing {file}…", disable=json):
         report = a.import_file(kind, file, mapping=parse_pairs(map_, "--map"), constants=parse_pairs(set_, "--set"),
                                fmt=fmt, sheet=sheet, dry_run=dry_run, where=parse_pairs(where, "--where"),
                                on_error="skip" if skip_invalid else "refuse")
@@ -240,10 +236,9 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
     code = a.resolve_region(region)
     cid = a.resolve_chain(chain)
     out = out or Path(f"{code}-{cid}.html")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
-        task = bar.add_task("diagnosing…", total=None)
+    with spinner("diagnosing…") as bar:
         peer_list = [p.strip() for p in peers.split(",")] if peers else None
-        bar.update(task, description="diagnosing, comparing peers and rendering…")
+        bar.say("diagnosing, comparing peers and rendering…")
         a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
 

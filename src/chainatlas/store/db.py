@@ -13,16 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import platformdirs
 
 from chainatlas.errors import StoreLocked
 from chainatlas.model.entities import LOAD_ORDER, SPECS
 from chainatlas.store.schema import current_version, migrate, needs_upgrade
-
-
-def default_path() -> Path:
-    """The store used when no path is given: ``<user data dir>/chainatlas/atlas.duckdb``."""
-    return Path(platformdirs.user_data_dir("chainatlas", appauthor=False)) / "atlas.duckdb"
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
