@@ -16,6 +16,7 @@ import pandas as pd
 
 from chainatlas.errors import StoreLocked
 from chainatlas.model.entities import LOAD_ORDER, SPECS
+from chainatlas.paths import default_path as default_path  # re-exported: the facade and faces import it from here
 from chainatlas.store.schema import current_version, migrate, needs_upgrade
 
 
