@@ -141,13 +141,26 @@ class _Long:
             if self.keep is not None:
                 rows &= self.keep
             lc, pc, v = self.loc_codes[rows], self.prod_codes[rows], self.val[rows]
-            l_used, l_idx = np.unique(lc, return_inverse=True)
-            p_used, p_idx = np.unique(pc, return_inverse=True)
+            l_used, l_idx = _used_codes(lc, len(self.locs))
+            p_used, p_idx = _used_codes(pc, len(self.prods))
             x = np.zeros(l_used.size * p_used.size)
             x[l_idx * p_used.size + p_idx] = v
             year = _Year(t, x.reshape(l_used.size, p_used.size), self.locs[l_used], self.prods[p_used], True)
             out.append(_drop_empty(year))
         return out
+
+
+def _used_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The codes that occur (sorted) and each row's position among them, like ``np.unique``.
+
+    Codes are dense integers below ``n``, so a bincount and a cumulative sum replace the sort
+    ``np.unique`` does; with one year every code occurs and the codes are their own positions.
+    """
+    seen = np.bincount(codes, minlength=n) > 0
+    if seen.all():
+        return np.arange(n), codes
+    position = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), position[codes]
 
 
 def _equal(a: object, b: object) -> np.ndarray:

@@ -27,3 +27,17 @@ def test_complexity_command(fixture_db, fixture_atlas):
     expected = json.loads(json.dumps(fixture_atlas.complexity(measure="output").to_dict()))
     assert data == expected
     assert {r["loc"] for r in data["regions"]} == {"371600", "371500", "150200", "340700"}
+
+
+def test_used_codes_matches_numpy_unique():
+    """The bincount shortcut behind the long → matrix step gives np.unique's answer, gaps included."""
+    import numpy as np
+
+    from chainatlas.complexity import _used_codes
+
+    rng = np.random.default_rng(3)
+    for n, size in ((5, 40), (50, 30), (1, 3)):
+        codes = rng.integers(0, n, size)
+        used, idx = _used_codes(codes, n)
+        want_used, want_idx = np.unique(codes, return_inverse=True)
+        assert used.tolist() == want_used.tolist() and idx.tolist() == want_idx.tolist()

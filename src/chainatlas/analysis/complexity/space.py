@@ -270,7 +270,7 @@ def times_proximity(x: Matrix, mcp: Matrix, *, small_level: int = 16) -> np.ndar
             continue
         np.multiply(g, 1.0 / level, out=h)
         h += rest
-        out_t[idx] = m_t.T.toarray() @ h.T
+        out_t[idx] = np.asarray(m_t.T @ h.T)  # sparse x dense: no dense copy of the ~1 %-filled block
     if few:
         pos = np.concatenate(few)
         for prods in np.array_split(pos, max(1, pos.size // 256)):
