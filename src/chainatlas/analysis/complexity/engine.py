@@ -86,7 +86,7 @@ def compute_complexity(
     >>> import pandas as pd
     >>> x = pd.DataFrame([[5, 1, 0], [1, 5, 1], [0, 1, 5]], index=list("abc"), columns=list("xyz"))
     >>> res = compute_complexity(x)
-    >>> res.mcp.sum()
+    >>> float(res.mcp.sum())
     3.0
     """
     var = get_variant(variant)
