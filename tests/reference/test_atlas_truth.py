@@ -114,3 +114,35 @@ def test_county_level_set_is_the_current_nbs_list():
     ours = pd.read_csv(data_dir() / "regions.csv", dtype=str, keep_default_na=False)
     mainland = ours[(ours["level"] == "county") & ~ours["code"].str[:2].isin(["71", "81", "82"])]
     assert dict(zip(mainland["code"], mainland["name_zh"], strict=True)) == official
+
+
+def test_audit_p5_p6_listing_and_links(shipped):
+    firms = shipped.table("enterprises").set_index("id")
+    assert firms.loc["jiangnan-new-material", "stock_code"] == "603124"
+    made = shipped.table("production").groupby("enterprise_id")["node_id"].apply(set)
+    assert made["kedali"] == {"lithium-battery.structural-parts"}
+    assert "display.glass-substrate" not in made["triumph-tech"]
+    assert made["thinkon"] == {"ic-materials.etch-silicon-parts"}
+    assert "ic-materials.ic" not in made["starpower"]
+    assert made["jiangnan-new-material"] == {"copper.plating-ball"}
+
+
+def test_audit_o1_o2_observation_years(shipped):
+    obs = shipped.table("observations")
+    changzhi = obs[obs["source_id"] == "rg-changzhi-2022-eval"]
+    assert len(changzhi) == 8 and set(changzhi["year"]) == {2022}
+    binzhou = obs[obs["source_id"] == "rg-binzhou-al-deep-processing"]
+    assert len(binzhou) == 3 and set(binzhou["year"]) == {2018}
+
+
+def test_audit_u1_u3_unit_values_on_one_basis(shipped):
+    nodes = shipped.table("nodes").set_index("id")
+    assert nodes[["unit_value"]].loc[["nev.commercial", "display.smartphone", "lithium-battery.cell"]].isna().all().all()
+    pack = nodes.loc["lithium-battery.pack"]
+    assert pack["unit_value_source"] == "ft-ar-catl"
+    assert pack["unit_value"] == pytest.approx(2852.53e8 / 321e6, rel=1e-3)  # 亿元 over GWh → yuan/kWh
+
+
+def test_audit_x1_every_plausibility_rule_names_a_defined_indicator(shipped):
+    rules = shipped.table("plausibility")
+    assert set(rules["indicator"]) <= set(shipped.table("indicators")["id"])
