@@ -128,6 +128,11 @@ _spec(
     "chain_nodes", "chain_nodes", ("chain_id", "node_id"), "Which nodes belong to which chains.",
     Field("chain_id", required=True, references="chains"),
     Field("node_id", required=True, references="nodes"),
+    Field(
+        "external_input", "bool",
+        help="true when the node enters this chain from another (primary aluminium in IC materials): "
+             "it belongs to the chain but does not rank a region within it",
+    ),
 )
 _spec(
     "links", "links", ("source_node", "target_node"), "Input node → output node.",
