@@ -146,3 +146,24 @@ def test_audit_u1_u3_unit_values_on_one_basis(shipped):
 def test_audit_x1_every_plausibility_rule_names_a_defined_indicator(shipped):
     rules = shipped.table("plausibility")
     assert set(rules["indicator"]) <= set(shipped.table("indicators")["id"])
+
+
+def test_no_region_adds_up_to_more_than_the_nation(shipped):
+    """Whole atlas: for every node and year with a national figure, no region's firms or figure exceed it.
+
+    All firms together bound any one region's firms, so checking the nation's total of firm figures
+    covers every province, prefecture and county at once.
+    """
+    from chainatlas.model import magnitude
+
+    obs, prod = shipped.table("observations"), shipped.table("production")
+    caps = magnitude.national_caps(obs)
+    assert len(caps) > 20
+    assert magnitude.firm_totals_above_national(prod, caps).empty
+    assert magnitude.firm_figures_above_national(prod, caps) == []
+    assert magnitude.region_figures_above_national(obs, caps) == []
+    # and directly, region by region, for every region with a figure of its own
+    regional = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] != "100000") & (obs["node_id"] != "")]
+    merged = regional.merge(caps, on=["node_id", "indicator", "year"], suffixes=("", "_nat"))
+    merged = merged[merged["unit"] == merged["unit_nat"]]
+    assert len(merged) > 20 and (merged["value"] <= merged["value_nat"] * 1.005).all()

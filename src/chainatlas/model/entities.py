@@ -212,10 +212,10 @@ _spec(
     ),
 )
 
-# Order in which kinds must be loaded so references resolve.
+# Order in which kinds must be loaded so references resolve (plausibility rules name indicators).
 LOAD_ORDER = [
-    "sources", "regions", "chains", "nodes", "chain_nodes", "links", "plausibility",
-    "enterprises", "production", "indicators", "observations",
+    "sources", "regions", "chains", "nodes", "chain_nodes", "links", "indicators", "plausibility",
+    "enterprises", "production", "observations",
 ]
 
 
