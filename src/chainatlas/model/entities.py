@@ -212,10 +212,24 @@ _spec(
     ),
 )
 
+_spec(
+    "corrections", "corrections", ("target_kind", "target_key", "field", "date", "author"),
+    "A user's correction of one field of a shipped or imported record; re-applied after every reload.",
+    Field("target_kind", required=True, help="the kind of the corrected record (enterprises, production…)"),
+    Field("target_key", required=True, help="the record's key, its key fields joined by '|' "
+                                             "(xinfa-group|aluminium.primary|2023)"),
+    Field("field", required=True, help="the non-key field corrected"),
+    Field("value", help="the corrected value as written in a file of that kind; empty clears the field"),
+    Field("author", required=True),
+    Field("date", required=True, help="ISO date of the correction (YYYY-MM-DD)"),
+    Field("reason", required=True),
+    Field("source_id", references="sources", help="a published source backing the correction, if any"),
+)
+
 # Order in which kinds must be loaded so references resolve (plausibility rules name indicators).
 LOAD_ORDER = [
     "sources", "regions", "chains", "nodes", "chain_nodes", "links", "indicators", "plausibility",
-    "enterprises", "production", "observations",
+    "enterprises", "production", "observations", "corrections",
 ]
 
 
