@@ -137,6 +137,7 @@ def check_atlas(t: dict[str, pd.DataFrame]) -> CheckReport:
             err("units", f"{rec['subject_id']}:{rec['indicator']}", f"observation unit {rec['unit']!r} is unknown")
     out.extend(_plausibility(t))
     out.extend(_magnitudes(t))
+    out.extend(_unverified(t))
     counts = {k: len(v) for k, v in t.items()}
     return CheckReport(out, counts)
 
@@ -181,6 +182,25 @@ def _plausibility(t: dict[str, pd.DataFrame]) -> list[Finding]:
                     "error", "plausible", str(rec["subject_id"]),
                     f"{rec['subject_kind']} {rec['subject_id']} {rec['indicator']} {rec['value']:g} {rec['unit']} "
                     f"is outside the plausible range {_fmt(low)}–{_fmt(high)}"))
+    return found
+
+
+CITING = (("nodes", "unit_value_source"), ("links", "source_id"), ("production", "source_id"),
+          ("observations", "source_id"), ("enterprises", "source_id"))
+
+
+def _unverified(t: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Figures resting on a source marked ``verified = false``: shown, but never taken as checked."""
+    sources = t["sources"]
+    if "verified" not in sources:
+        return []
+    flagged = sources[sources["verified"].astype("boolean").eq(False).fillna(False)].set_index("id")["title"]
+    found = []
+    for sid, title in flagged.items():
+        n = sum(int((t[kind][col] == sid).sum()) for kind, col in CITING)
+        if n:
+            found.append(Finding("warning", "unverified", str(sid),
+                                 f"{n} record(s) rest on source {sid} ({title}), marked unverified"))
     return found
 
 

@@ -84,6 +84,11 @@ _spec(
     Field("kind", choices=SOURCE_KINDS),
     Field("url"),
     Field("note"),
+    Field(
+        "verified", "bool",
+        help="false: the figures citing it were not checked against the original (shown as unverified); "
+             "true: checked; empty: cited as found, not re-checked",
+    ),
 )
 _spec(
     "regions", "regions", ("code",), "Administrative divisions (6-digit codes).",
