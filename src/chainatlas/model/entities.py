@@ -219,15 +219,16 @@ _spec(
 
 _spec(
     "corrections", "corrections", ("target_kind", "target_key", "field", "date", "author"),
-    "A user's correction of one field of a shipped or imported record; re-applied after every reload.",
-    Field("target_kind", required=True, help="the kind of the corrected record (enterprises, production…)"),
-    Field("target_key", required=True, help="the record's key, its key fields joined by '|' "
-                                             "(xinfa-group|aluminium.primary|2023)"),
-    Field("field", required=True, help="the non-key field corrected"),
+    "A user's correction of one field of a shipped or imported record; re-applied after every reload. "
+    "Apply with `chainatlas correct`, which requires every field but value and source_id (an export of "
+    "an empty corrections table has no columns, so the spec itself requires none).",
+    Field("target_kind", help="the kind of the corrected record (enterprises, production…)"),
+    Field("target_key", help="the record's key, its key fields joined by '|' (xinfa-group|aluminium.primary|2023)"),
+    Field("field", help="the non-key field corrected"),
     Field("value", help="the corrected value as written in a file of that kind; empty clears the field"),
-    Field("author", required=True),
-    Field("date", required=True, help="ISO date of the correction (YYYY-MM-DD)"),
-    Field("reason", required=True),
+    Field("author"),
+    Field("date", help="ISO date of the correction (YYYY-MM-DD)"),
+    Field("reason"),
     Field("source_id", references="sources", help="a published source backing the correction, if any"),
 )
 
