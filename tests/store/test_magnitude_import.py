@@ -63,3 +63,10 @@ def test_plausible_figures_still_import(atlas, tmp_path):
     path = tmp_path / "obs.csv"
     path.write_text(OBS + "node,copper.foil-battery,,thickness,2024,6,µm,fm-gsxt,\n", encoding="utf-8")
     atlas.import_file("observations", path)
+
+
+def test_a_national_figure_below_a_stored_regional_one_is_refused(atlas, tmp_path):
+    """Shanxi's 2023 raw coal (13.57 亿吨) is stored; a national 2023 figure of 10 亿吨 cannot be right."""
+    message = _refused(atlas, "observations", tmp_path / "obs.csv",
+                       OBS + "region,100000,coal-chemicals.raw-coal,output,2023,10,亿吨,out-nbs-energy-2023-12,\n")
+    assert "obs.csv row 1 field 'value'" in message and "at least the stored output of 140000" in message

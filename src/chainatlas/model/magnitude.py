@@ -38,6 +38,7 @@ class Breach:
     value: object
     expected: str
     rule: str
+    bound_row: Hashable | None = None  # the row holding the bound (the national figure), when one does
 
 
 def _num(value: float) -> str:
@@ -75,7 +76,7 @@ def region_figures_above_national(observations: pd.DataFrame, caps: pd.DataFrame
     over = merged[merged["value"] > merged["value_nat"] * (1 + TOLERANCE)]
     return [Breach(r.row, "value", r.value,
                    f"at most the national {r.indicator} of {r.node_id} in {r.year} "
-                   f"({_num(r.value_nat)} {r.unit})", "national-cap")
+                   f"({_num(r.value_nat)} {r.unit})", "national-cap", r.cap_row)
             for r in over.itertuples(index=False)]
 
 
@@ -94,7 +95,7 @@ def firm_figures_above_national(production: pd.DataFrame, caps: pd.DataFrame) ->
         over = merged[merged[field] > merged["value"] * (1 + TOLERANCE)]
         out += [Breach(r["row"], field, r[field],
                        f"at most the national {field} of {r['node_id']} in {r['year']} "
-                       f"({_num(r['value'])} {r['unit']})", "national-cap")
+                       f"({_num(r['value'])} {r['unit']})", "national-cap", r["cap_row"])
                 for r in over.to_dict(orient="records")]
     return out
 

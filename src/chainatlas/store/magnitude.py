@@ -58,6 +58,14 @@ def check_magnitudes(typed: dict[str, pd.DataFrame], store: Store | None, report
             file, row = frame.at[b.row, "__file"], frame.at[b.row, "__row"]
             if file is not None:
                 report(file, None if row is None else int(row), b.field, b.value, b.expected)
+            elif b.bound_row is not None and obs.at[b.bound_row, "__file"] is not None:
+                # a new national figure below a stored regional or firm figure: the new row is at fault
+                nat = obs.loc[b.bound_row]
+                who = frame.loc[b.row]
+                whose = who["subject_id"] if "subject_id" in frame else who["enterprise_id"]
+                report(nat["__file"], int(nat["__row"]), "value", nat["value"],
+                       f"at least the stored {b.field if b.field != 'value' else nat['indicator']} of {whose} "
+                       f"({b.value:,.6g} {nat['unit']}) for {nat['node_id']} in {nat['year']}")
 
     emit(obs, rules.region_figures_above_national(obs, caps))
     emit(obs, rules.outside_indicator_range(obs, indicators))
