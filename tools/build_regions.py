@@ -8,6 +8,15 @@ romanised by ``pypinyin`` plus the hand-written overrides below (official Englis
 provinces and later administrative changes announced by the Ministry of Civil Affairs).
 Run: ``python tools/build_regions.py`` (needs ``pip install cpca pypinyin``; neither is a
 runtime dependency).
+
+County-level refresh: when ``../shared/external/Administrative-divisions-of-China`` (NBS 2023
+statistical division codes, as of 2023-06-30, redistributed under the WTFPL by
+modood/Administrative-divisions-of-China; override the folder with ``CHAINATLAS_ADMIN_DIVISIONS``) is
+present, the county-level set is replaced by that list: obsolete codes are dropped, current ones
+added with their current names, and a renamed county keeps the coordinates of the code it replaced
+(``predecessors``). NBS-only statistical units (development zones, codes ``xxxx7x``) are left out:
+they are not administrative divisions. Obsolete → current pairs are written to
+``region_changes.csv`` next to ``regions.csv`` so old codes in users' files can be mapped.
 """
 
 from __future__ import annotations
@@ -20,6 +29,35 @@ import cpca
 from pypinyin import Style, lazy_pinyin
 
 OUT = Path(__file__).resolve().parents[1] / "src/chainatlas/reference/data/regions.csv"
+CHANGES_OUT = OUT.with_name("region_changes.csv")
+NBS_DIR = Path(os.environ.get("CHAINATLAS_ADMIN_DIVISIONS",
+                              Path(__file__).resolve().parents[2] / "shared/external/Administrative-divisions-of-China"))
+# Renamed or re-coded divisions whose Chinese stem changed too (so the stem match in
+# ``predecessors`` cannot find them): old code -> current code covering the same territory.
+RENAMED = {
+    "130223": "130284",  # 滦县 -> 滦州市
+    "130526": "130505",  # 任县 -> 任泽区
+    "140227": "140215",  # 大同县 -> 云州区
+    "140421": "140404",  # 长治县 -> 上党区
+    "140402": "140403",  # 长治城区 (with 郊区) -> 潞州区
+    "340221": "340210",  # 芜湖县 -> 湾沚区
+    "350427": "350405",  # 沙县 -> 沙县区
+    "360421": "360404",  # 九江县 -> 柴桑区
+    "360721": "360704",  # 赣县 -> 赣县区
+    "361121": "361104",  # 上饶县 -> 广信区
+    "411023": "411003",  # 许昌县 -> 建安区
+    "430221": "430212",  # 株洲县 -> 渌口区
+    "450127": "450181",  # 横县 -> 横州市
+    "510124": "510117",  # 郫县 -> 郫都区
+    "511521": "511504",  # 宜宾县 -> 叙州区
+    "520222": "520281",  # 盘县 -> 盘州市
+    "542421": "540602",  # 那曲县 -> 色尼区
+    "610125": "610118",  # 户县 -> 鄠邑区
+    "610427": "610482",  # 彬县 -> 彬州市
+    "371626": "371681",  # 邹平县 -> 邹平市
+    "542400": "540600",  # 那曲地区 -> 那曲市
+}
+MAINLAND_ONLY = ("71", "81", "82")  # the NBS list has no Taiwan, Hong Kong or Macao rows
 
 PROVINCE_EN = {
     "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
@@ -65,7 +103,8 @@ READINGS = {"长治": "Changzhi", "长春": "Changchun", "长沙": "Changsha", "
             "昌都": "Qamdo", "林芝": "Nyingchi", "那曲": "Nagqu", "阿里": "Ngari",
             "克拉玛依": "Karamay", "吐鲁番": "Turpan", "喀什": "Kashgar", "和田": "Hotan",
             "阿克苏": "Aksu", "阿勒泰": "Altay", "伊犁": "Ili", "博尔塔拉": "Bortala",
-            "巴音郭楞": "Bayingolin", "克孜勒苏": "Kizilsu", "果洛": "Golog", "齐齐哈尔": "Qiqihar", "天长": "Tianchang", "子长": "Zichang"}
+            "巴音郭楞": "Bayingolin", "克孜勒苏": "Kizilsu", "果洛": "Golog", "齐齐哈尔": "Qiqihar", "天长": "Tianchang", "子长": "Zichang",
+            "襄都": "Xiangdu", "信都": "Xindu", "郫都": "Pidu"}
 ETHNIC_GROUPS = ["朝鲜族", "土家族", "苗族", "藏族", "羌族", "彝族", "布依族", "侗族", "哈尼族",
                  "壮族", "傣族", "白族", "景颇族", "傈僳族", "回族", "蒙古族", "蒙古", "柯尔克孜",
                  "哈萨克", "黎族", "各族", "瑶族", "满族", "土族", "撒拉族", "畲族", "仫佬族",
@@ -87,6 +126,9 @@ def romanise(text: str) -> str:
     syllables = lazy_pinyin(text, style=Style.NORMAL)
     if text.startswith("长") and not text.startswith("长子"):
         syllables[0] = "chang"  # 长 in place names reads cháng (长治, 长白, 长阳), 长子 excepted
+    if len(syllables) == len(text):
+        # 都 in place names reads dū (成都, 宁都, 信都), never dōu
+        syllables = ["du" if ch == "都" else s for ch, s in zip(text, syllables, strict=True)]
     out = []
     for i, s in enumerate(syllables):
         if i and s[:1] in "aoe":
@@ -119,6 +161,7 @@ def english(name: str) -> tuple[str, str]:
 def main() -> None:
     src = Path(os.path.dirname(cpca.__file__)) / "resources" / "adcodes.csv"
     rows: dict[str, dict] = {}
+    cpca_rows: dict[str, dict] = {}
     with src.open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             code = rec["adcode"][:6]
@@ -134,6 +177,7 @@ def main() -> None:
                 parent = code[:4] + "00"
             rows[code] = {"code": code, "name_zh": name, "level": level, "parent": parent,
                           "lon": rec["longitude"], "lat": rec["latitude"]}
+            cpca_rows[code] = dict(rows[code])
     for code, (name, parent) in CHANGES.items():
         if name is None:
             rows.pop(code, None)
@@ -155,9 +199,14 @@ def main() -> None:
             rec["short_zh"] = short or rec["name_zh"].removesuffix("省").removesuffix("市")
         else:
             rec["name_en"], rec["short_zh"] = english(rec["name_zh"])
-    for code, rec in rows.items():
-        if rec["lon"] == "" and rec["parent"] in rows:
-            rec["lon"], rec["lat"] = rows[rec["parent"]]["lon"], rows[rec["parent"]]["lat"]
+    coords = {c: (r["lon"], r["lat"]) for c, r in cpca_rows.items() if r["lon"]}
+    changes: dict[str, str] = {}
+    if (NBS_DIR / "areas.csv").exists():
+        changes = refresh_counties(rows, coords)
+    # a division without a point of its own keeps it empty: its parent's point would place it wrongly
+    for old, new in RENAMED.items():
+        if new in rows and rows[new]["lon"] == "" and old in coords:
+            rows[new]["lon"], rows[new]["lat"] = coords[old]
     rows["100000"] = {"code": "100000", "name_zh": "中国", "name_en": "China", "short_zh": "全国",
                       "level": "country", "parent": "", "lon": "", "lat": ""}
     for rec in rows.values():
@@ -170,6 +219,67 @@ def main() -> None:
         for code in sorted(rows):
             writer.writerow({k: rows[code][k] for k in fields})
     print(f"wrote {len(rows)} regions to {OUT}")
+    if changes:
+        with CHANGES_OUT.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(["old_code", "old_name_zh", "new_code", "new_name_zh"])
+            for old in sorted(changes):
+                new = changes[old]
+                writer.writerow([old, cpca_rows.get(old, {}).get("name_zh", ""), new, rows[new]["name_zh"] if new else ""])
+        print(f"wrote {len(changes)} obsolete codes to {CHANGES_OUT}")
+
+
+def _stem(name: str) -> str:
+    for suffix in ("自治县", "县", "市", "区"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def predecessors(obsolete: dict[str, str], added: dict[str, str]) -> dict[str, str]:
+    """Obsolete county code -> the current code that replaced it in place.
+
+    A county upgraded or re-coded keeps its stem (宁乡县 430124 -> 宁乡市 430182): one current
+    code of the same stem in the same prefecture (else province) is its successor; the hand list
+    ``RENAMED`` covers renamings that changed the stem. Obsolete codes merged away map to nothing.
+    """
+    out: dict[str, str] = {}
+    for old, name in obsolete.items():
+        if old in RENAMED and RENAMED[old] in added:
+            out[old] = RENAMED[old]
+            continue
+        for scope in (4, 2):
+            hits = [c for c, n in added.items() if c[:scope] == old[:scope] and _stem(n) == _stem(name)]
+            if len(hits) == 1:
+                out[old] = hits[0]
+                break
+        else:
+            out[old] = ""
+    return out
+
+
+def refresh_counties(rows: dict[str, dict], coords: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Replace the county-level rows by the NBS 2023 list; return obsolete code -> current code."""
+    with (NBS_DIR / "areas.csv").open(encoding="utf-8") as fh:
+        current = {r["code"]: r["name"] for r in csv.DictReader(fh) if r["code"][4] != "7"}
+    obsolete = {c: r["name_zh"] for c, r in rows.items()
+                if r["level"] == "county" and c[:2] not in MAINLAND_ONLY and c not in current}
+    added = {c: n for c, n in current.items() if c not in rows or rows[c]["name_zh"] != n}
+    changes = predecessors(obsolete, {c: n for c, n in current.items() if c not in rows})
+    for old in obsolete:
+        del rows[old]
+    for code, name in added.items():
+        old = next((o for o, n in changes.items() if n == code), None)
+        if code in rows:
+            lon, lat = rows[code]["lon"], rows[code]["lat"]
+        else:
+            lon, lat = coords.get(old, ("", "")) if old else ("", "")
+        parent = code[:4] + "00" if code[:4] + "00" in rows else code[:2] + "0000"
+        en, short = english(name)
+        rows[code] = {"code": code, "name_zh": name, "name_en": en, "short_zh": short, "level": "county",
+                      "parent": parent, "lon": lon, "lat": lat}
+    return changes
+
 
 
 if __name__ == "__main__":

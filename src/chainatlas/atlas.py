@@ -41,7 +41,7 @@ from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
 from chainatlas.results import Result, jsonable
-from chainatlas.store import exporter
+from chainatlas.store import corrections, exporter
 from chainatlas.store.db import Store, default_path
 from chainatlas.store.importer import Batch, ImportReport, apply_mapping, import_batches
 from chainatlas.store.readers import read_table
@@ -258,6 +258,7 @@ class Atlas:
         report = import_batches(self.store, reference_batches(root))
         with self.store.transaction() as cur:
             self.store.set_meta(cur, "reference", str(root or data_dir()))
+        corrections.reapply(self.store)  # users' corrections outlive a reload of the shipped records
         self._forget()
         return report
 
@@ -914,6 +915,21 @@ class Atlas:
     def check(self) -> CheckReport:
         """Validate the loaded atlas (see :mod:`chainatlas.analysis.checks`)."""
         return check_atlas(self.tables)
+
+    # --- corrections ---
+    def correct(self, path: str | Path, *, fmt: str | None = None, sheet: str | None = None,
+                dry_run: bool = False) -> ImportReport:
+        """Apply a corrections file (see DATA.md, "Corrections"): all rows or none, kept across reloads."""
+        raw = read_table(path, fmt, sheet)
+        report = corrections.apply(self.store, raw, str(path), dry_run=dry_run)
+        self._forget()
+        return report
+
+    def corrections_of(self, kind: str, key: str) -> pd.DataFrame:
+        """Corrections applied to one record (``key`` as in a corrections file), oldest first."""
+        spec = resolve_kind(kind)
+        return self.store.frame("SELECT * FROM corrections WHERE target_kind = ? AND target_key = ? ORDER BY date",
+                                [spec.kind, key])
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -11,16 +11,35 @@ def test_fixture_passes(fixture_atlas):
     assert fixture_atlas.check().ok
 
 
-def test_implausible_foil_thickness_is_flagged(writable_fixture, tmp_path):
+def test_implausible_foil_thickness_is_refused_on_import(writable_fixture, tmp_path):
     path = tmp_path / "obs.csv"
     path.write_text(OBS + "node,alu.foil,,thickness,2024,6,mm,fx-stat,typo: meant µm\n", encoding="utf-8")
-    writable_fixture.import_file("observations", path)
+    with pytest.raises(ImportRowError, match=r"obs.csv row 1 field 'value'.*4–200 µm"):
+        writable_fixture.import_file("observations", path)
+    assert writable_fixture.check().ok
+
+
+def test_implausible_foil_thickness_already_stored_is_flagged(writable_fixture):
+    """A store filled before the import rules existed: ``check`` still finds the 6 mm foil."""
+    with writable_fixture.store.transaction() as cur:
+        cur.execute("INSERT INTO observations (subject_kind, subject_id, node_id, indicator, year, value, unit, "
+                    "source_id) VALUES ('node', 'alu.foil', '', 'thickness', 2024, 6000, 'µm', 'fx-stat')")
     report = writable_fixture.check()
-    assert not report.ok
     [finding] = report.errors
     assert finding.rule == "plausible" and finding.subject == "alu.foil"
-    # 6 mm was converted to the indicator unit on import, then judged against the node range
     assert "thickness 6000 µm" in finding.message and "4–200 µm" in finding.message
+
+
+def test_rule_on_an_undefined_indicator_and_figures_above_the_nation_are_flagged(writable_fixture):
+    with writable_fixture.store.transaction() as cur:
+        cur.execute("INSERT INTO plausibility VALUES ('alu.foil', 'thikness', 1, 2, 'µm')")
+        # 1e9 t against a national 400 万吨 (4e6 t): the firm, and all firms together, exceed the nation
+        cur.execute("UPDATE production SET output = 1e9 WHERE enterprise_id = 'fx-hongqiao' AND node_id = 'alu.primary'")
+    messages = [f.message for f in writable_fixture.check().errors]
+    assert any("names indicator 'thikness', which is not defined" in m for m in messages)
+    assert any(m.startswith("firm fx-hongqiao output of alu.primary in 2023 is 1e+09 t, expected at most the "
+                            "national output of alu.primary in 2023 (4e+06 t)") for m in messages)
+    assert any(m.startswith("firms' output of alu.primary in 2023 add up to") for m in messages)
 
 
 def test_node_without_english_name(writable_fixture, tmp_path):

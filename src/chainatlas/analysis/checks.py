@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from chainatlas.analysis.graph import STAGES
+from chainatlas.model import magnitude
 from chainatlas.model.units import UnitError, is_known, parse_unit
 from chainatlas.results import Result
 
@@ -135,6 +136,8 @@ def check_atlas(t: dict[str, pd.DataFrame]) -> CheckReport:
         if not is_known(rec["unit"]):
             err("units", f"{rec['subject_id']}:{rec['indicator']}", f"observation unit {rec['unit']!r} is unknown")
     out.extend(_plausibility(t))
+    out.extend(_magnitudes(t))
+    out.extend(_unverified(t))
     counts = {k: len(v) for k, v in t.items()}
     return CheckReport(out, counts)
 
@@ -179,6 +182,52 @@ def _plausibility(t: dict[str, pd.DataFrame]) -> list[Finding]:
                     "error", "plausible", str(rec["subject_id"]),
                     f"{rec['subject_kind']} {rec['subject_id']} {rec['indicator']} {rec['value']:g} {rec['unit']} "
                     f"is outside the plausible range {_fmt(low)}–{_fmt(high)}"))
+    return found
+
+
+CITING = (("nodes", "unit_value_source"), ("links", "source_id"), ("production", "source_id"),
+          ("observations", "source_id"), ("enterprises", "source_id"))
+
+
+def _unverified(t: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Figures resting on a source marked ``verified = false``: shown, but never taken as checked."""
+    sources = t["sources"]
+    if "verified" not in sources:
+        return []
+    flagged = sources[sources["verified"].astype("boolean").eq(False).fillna(False)].set_index("id")["title"]
+    found = []
+    for sid, title in flagged.items():
+        n = sum(int((t[kind][col] == sid).sum()) for kind, col in CITING)
+        if n:
+            found.append(Finding("warning", "unverified", str(sid),
+                                 f"{n} record(s) rest on source {sid} ({title}), marked unverified"))
+    return found
+
+
+def _magnitudes(t: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Figures above the nation's (a region's, a firm's, all firms' together) and rules that never fire."""
+    found = []
+    obs, prod = t["observations"], t["production"]
+    caps = magnitude.national_caps(obs)
+    for b in magnitude.region_figures_above_national(obs, caps):
+        rec = obs.loc[b.row]
+        found.append(Finding("error", "magnitude", str(rec["subject_id"]),
+                             f"region {rec['subject_id']} {rec['indicator']} of {rec['node_id']} in {rec['year']} "
+                             f"is {rec['value']:g} {rec['unit']}, expected {b.expected}"))
+    for b in magnitude.firm_figures_above_national(prod, caps):
+        rec = prod.loc[b.row]
+        found.append(Finding("error", "magnitude", str(rec["enterprise_id"]),
+                             f"firm {rec['enterprise_id']} {b.field} of {rec['node_id']} in {rec['year']} is "
+                             f"{b.value:g} {rec['quantity_unit']}, expected {b.expected}"))
+    for r in magnitude.firm_totals_above_national(prod, caps).itertuples(index=False):
+        found.append(Finding("error", "magnitude", r.node_id,
+                             f"firms' {r.indicator} of {r.node_id} in {r.year} add up to {r.total:g} {r.unit}, "
+                             f"above the national {r.national:g} {r.unit}"))
+    for b in magnitude.unknown_indicators(t["plausibility"], set(t["indicators"]["id"])):
+        node = t["plausibility"].loc[b.row, "node_id"]
+        found.append(Finding("error", "plausible", str(node),
+                             f"plausibility rule for {node} names indicator {b.value!r}, which is not defined, "
+                             "so it can never fire"))
     return found
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs, spinner
+from chainatlas.cli.correct import correct
 from chainatlas.paths import default_path
 
 app = typer.Typer(help="Regional industrial-chain analysis: chains, regions, firms, diagnosis, reports.",
@@ -16,6 +17,7 @@ chain_app = typer.Typer(help="Look at one chain.", no_args_is_help=True)
 region_app = typer.Typer(help="Look at one region.", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 app.add_typer(region_app, name="region")
+app.command("correct")(correct)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result's to_dict() as JSON.")]
 

@@ -84,6 +84,11 @@ _spec(
     Field("kind", choices=SOURCE_KINDS),
     Field("url"),
     Field("note"),
+    Field(
+        "verified", "bool",
+        help="false: the figures citing it were not checked against the original (shown as unverified); "
+             "true: checked; empty: cited as found, not re-checked",
+    ),
 )
 _spec(
     "regions", "regions", ("code",), "Administrative divisions (6-digit codes).",
@@ -128,6 +133,11 @@ _spec(
     "chain_nodes", "chain_nodes", ("chain_id", "node_id"), "Which nodes belong to which chains.",
     Field("chain_id", required=True, references="chains"),
     Field("node_id", required=True, references="nodes"),
+    Field(
+        "external_input", "bool",
+        help="true when the node enters this chain from another (primary aluminium in IC materials): "
+             "it belongs to the chain but does not rank a region within it",
+    ),
 )
 _spec(
     "links", "links", ("source_node", "target_node"), "Input node → output node.",
@@ -207,10 +217,25 @@ _spec(
     ),
 )
 
-# Order in which kinds must be loaded so references resolve.
+_spec(
+    "corrections", "corrections", ("target_kind", "target_key", "field", "date", "author"),
+    "A user's correction of one field of a shipped or imported record; re-applied after every reload. "
+    "Apply with `chainatlas correct`, which requires every field but value and source_id (an export of "
+    "an empty corrections table has no columns, so the spec itself requires none).",
+    Field("target_kind", help="the kind of the corrected record (enterprises, production…)"),
+    Field("target_key", help="the record's key, its key fields joined by '|' (xinfa-group|aluminium.primary|2023)"),
+    Field("field", help="the non-key field corrected"),
+    Field("value", help="the corrected value as written in a file of that kind; empty clears the field"),
+    Field("author"),
+    Field("date", help="ISO date of the correction (YYYY-MM-DD)"),
+    Field("reason"),
+    Field("source_id", references="sources", help="a published source backing the correction, if any"),
+)
+
+# Order in which kinds must be loaded so references resolve (plausibility rules name indicators).
 LOAD_ORDER = [
-    "sources", "regions", "chains", "nodes", "chain_nodes", "links", "plausibility",
-    "enterprises", "production", "indicators", "observations",
+    "sources", "regions", "chains", "nodes", "chain_nodes", "links", "indicators", "plausibility",
+    "enterprises", "production", "observations", "corrections",
 ]
 
 

@@ -67,7 +67,10 @@ def chain_batches(path: Path) -> list[Batch]:
         rec = {k: v for k, v in node.items() if k not in ("aliases",)}
         rec["aliases"] = "|".join(node.get("aliases", []))
         node_records.append(rec)
-    members = [n.get("id", "") for n in nodes] + list(doc.get("include", []))
+    # external inputs enter this chain from another (primary aluminium in IC materials): members, but
+    # flagged so that a region is not ranked within this chain on a commodity it merely buys
+    members = [(n.get("id", ""), False) for n in nodes] + [(m, False) for m in doc.get("include", [])]
+    members += [(m, True) for m in doc.get("external_inputs", [])]
     link_records = [
         {"source_node": link.get("from", ""), "target_node": link.get("to", ""),
          "coefficient": link.get("coefficient", ""), "coefficient_unit": link.get("coefficient_unit", ""),
@@ -76,8 +79,9 @@ def chain_batches(path: Path) -> list[Batch]:
     ]
     batches = [
         Batch("chains", f"{name} [chain]", _text_frame([chain])),
-        Batch("chain_nodes", f"{name} [nodes+include]",
-              _text_frame([{"chain_id": chain_id, "node_id": m} for m in members])),
+        Batch("chain_nodes", f"{name} [nodes+include+external_inputs]",
+              _text_frame([{"chain_id": chain_id, "node_id": m, "external_input": external}
+                           for m, external in members])),
     ]
     if node_records:
         batches.append(Batch("nodes", f"{name} [[nodes]]", _text_frame(node_records)))

@@ -19,6 +19,7 @@ from chainatlas.errors import DataError, ImportRowError, RowProblem, UnitError
 from chainatlas.model.entities import LOAD_ORDER, SPECS, EntitySpec
 from chainatlas.model.units import parse_unit
 from chainatlas.store.db import Store
+from chainatlas.store.magnitude import check_magnitudes
 
 TRUE = {"true", "t", "yes", "y", "1", "是", "√", "1.0"}
 FALSE = {"false", "f", "no", "n", "0", "否", "0.0"}
@@ -411,6 +412,8 @@ def validate(batches: list[Batch], store: Store | None) -> tuple[dict[str, pd.Da
         if kind in typed:
             _check_references(kind, typed[kind], ctx, problems)
             _check_kind(kind, typed[kind], ctx, problems)
+    if not problems.total:  # magnitudes are judged on rows already typed, converted and referenced
+        check_magnitudes(typed, store, problems.add)
     return typed, problems.items, problems.total
 
 
