@@ -16,8 +16,11 @@ Sources (ids refer to ``sources/baselines.csv``):
   the census table's prefectures to the person for 25 provinces (a test checks this).
 - Provinces, GDP: China Statistical Yearbook 2021, table 3-9 -> ``bl-nbs-yearbook-2021-gdp``.
 - The nation, GDP: NBS annual GDP 2020 as published in 2021 -> ``bl-nbs-gdp-2020``.
-Industrial value added and prefecture GDP are not in these sources and stay out until a
-source for the same year is found (tests report the coverage).
+- Prefectures, GDP: the 2020 figure each city's statistics bureau published in its own
+  statistical communiqué (国民经济和社会发展统计公报) or press release, one source per city
+  (``PREFECTURE_GDP`` below). Only cities whose release could be read are listed; the rest stay
+  out until a source of the same year is found (tests report the coverage).
+Industrial value added is not in these sources and stays out likewise.
 
 Run: ``python tools/build_baselines.py [CENSUS_CSV]``.
 """
@@ -65,6 +68,19 @@ PROVINCE_GDP = {
 # NBS: 2020 GDP 1,015,986.2 亿元 (annual figure as published in 2021).
 NATION_GDP = 1015986.2
 
+# Prefecture GDP 2020, 亿元 at current prices, as first published by each city (初步核算 in the
+# city's communiqué); code -> (value, source id in sources/baselines.csv). Cities publish before
+# the provincial yearbook, so a later yearbook figure may differ slightly; each value is the one
+# its source prints.
+PREFECTURE_GDP = {
+    "140500": (1425.7, "bl-jincheng-bulletin-2020"),    # 晋城市统计局, 2021-03-25
+    "140600": (1100.5, "bl-shuozhou-release-2020"),     # 朔州市统计局 via 山西经济日报, 2021-02-07
+    "150200": (2787.4, "bl-baotou-bulletin-2020"),      # 包头市统计局, 2021-04-06
+    "150600": (3533.7, "bl-ordos-release-2020"),        # 353.37 billion yuan, 鄂尔多斯市统计局 via China Daily
+    "152900": (304.8, "bl-alxa-bulletin-2020"),         # 阿拉善盟统计局, 2021-03-09
+    "370100": (10140.9, "bl-jinan-bulletin-2020"),      # 济南市统计局/国家统计局济南调查队, 2021-04-02
+}
+
 
 def persons_to_wan(persons: int) -> str:
     """万人 with four decimals: exact, so the census count can be recovered."""
@@ -94,6 +110,10 @@ def build(census_path: Path) -> list[dict[str, str]]:
     unknown = (set(PROVINCE_GDP) | set(PROVINCE_POPULATION)) - provinces
     if unknown:
         raise SystemExit(f"build_baselines: codes not in regions.csv: {sorted(unknown)}")
+    prefectures = {r["code"]: r["parent"] for r in region_rows("prefecture")}
+    unknown = set(PREFECTURE_GDP) - set(prefectures)
+    if unknown:
+        raise SystemExit(f"build_baselines: prefecture codes not in regions.csv: {sorted(unknown)}")
     census = census_prefectures(census_path)
     out = [
         row("100000", "gdp", f"{NATION_GDP:.1f}", "亿元", "bl-nbs-gdp-2020", "national GDP, current prices"),
@@ -113,6 +133,10 @@ def build(census_path: Path) -> list[dict[str, str]]:
             continue
         out.append(row(code, "population_resident", persons_to_wan(census[code]), "万人", "bl-census-city-2020",
                        "census day 2020-11-01, 2020 boundaries"))
+        if code in PREFECTURE_GDP:
+            value, source = PREFECTURE_GDP[code]
+            out.append(row(code, "gdp", f"{value:.1f}", "亿元", source,
+                           "city statistical communiqué or release, preliminary (初步核算), current prices"))
     if missing:
         print(f"no 2020 census population for {len(missing)} prefectures: {missing}", file=sys.stderr)
     return out

@@ -26,6 +26,11 @@ GDP_SUM_TOLERANCE = 0.03
 # Provinces and nation in one output series come from the same NBS table; a sum above the
 # national figure by more than rounding (1 %) means a double count or a wrong unit.
 OUTPUT_SUM_TOLERANCE = 0.01
+# A city's communiqué prints its preliminary GDP months before the provincial yearbook, and the
+# province reconciles its cities afterwards (2020: cities of a province add to 97-104 % of it
+# where all are known). 5 % above the province is the most that reconciliation explains; a city
+# in the wrong unit (万元 for 亿元) or booked to the wrong province is far beyond it.
+PREFECTURE_GDP_TOLERANCE = 0.05
 
 
 @pytest.fixture()
@@ -112,6 +117,37 @@ def test_prefecture_populations_never_exceed_their_province_and_mostly_match(obs
     assert len(sums) == 27 and exact >= 20, f"only {exact} of {len(sums)} provinces match"
 
 
+def test_prefecture_gdp_fits_inside_its_province(obs, regions):
+    """Prefectures with a 2020 GDP never add to more than their province (within reconciliation),
+    each is a plausible part of it, and its per-head GDP against the census is in a sane range."""
+    gdp = baseline(obs, "gdp")
+    pop = baseline(obs, "population_resident")
+    parents = regions[regions.level == "prefecture"].set_index("code")["parent"]
+    cities = gdp[gdp.index.isin(parents.index)]
+    assert len(cities) >= 6, f"only {len(cities)} prefectures have a 2020 GDP"
+    for province, total in cities.groupby(parents).sum().items():
+        assert total <= gdp[province] * (1 + PREFECTURE_GDP_TOLERANCE), (
+            f"{province}: its prefectures add to {total:.1f} 亿元, above the province's {gdp[province]:.1f}")
+    for code, value in cities.items():
+        assert value < gdp[parents[code]], f"{code}: GDP {value} not below its province's"
+        per_head = value * 1e8 / (pop[code] * 1e4)  # 亿元 / 万人 -> 元 per person
+        # 2020: the poorest prefectures ~15,000 元, the richest ~300,000 元 per head; a value outside
+        # 5,000-500,000 means a unit slip (万元 vs 亿元) or a figure of another region.
+        assert 5_000 < per_head < 500_000, f"{code}: {per_head:,.0f} 元 per head"
+
+
+def test_every_baseline_and_province_output_source_names_publisher_and_date(obs, shipped):
+    """Each figure's source says who published it and when, so a reader can find the release."""
+    sources = shipped.table("sources").set_index("id")
+    used = obs[obs.source_id.str.startswith(("bl-", "po-"))].source_id.unique()
+    assert len(used) >= 14
+    for source_id in used:
+        row = sources.loc[source_id]
+        for field in ("title", "publisher", "date", "url", "note"):
+            assert isinstance(row[field], str) and row[field].strip(), f"{source_id}: no {field}"
+        assert row["date"][:4].isdigit() and int(row["date"][:4]) >= 2020, f"{source_id}: date {row['date']}"
+
+
 def region_node_figures(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return obs[(obs.subject_kind == "region") & (obs.indicator == indicator) & ~no_node(obs)]
 
@@ -128,7 +164,7 @@ def test_no_province_outputs_more_than_the_nation(obs, regions):
         total = nation[(node, year)]
         assert group.value.max() <= total, f"{node} {year}: a province above the nation"
         assert group.value.sum() <= total * (1 + OUTPUT_SUM_TOLERANCE), f"{node} {year}: provinces add to more"
-    assert compared >= 5
+    assert compared >= 6
 
 
 def test_province_shares_of_a_node_add_to_at_most_100(obs, regions):
@@ -162,6 +198,33 @@ def test_published_figures(obs):
     assert value_of(obs, NATION, "output", 2021, "ic-materials.ic") == pytest.approx(3594.3e8)
     # CPIA via cfenews 2022-05-24 (po-polysilicon-2021-cpia): 新疆 55 % of 2021 output.
     assert value_of(obs, "650000", "output_share_national", 2021, "photovoltaics.polysilicon") == 55
+    # NBS 2020 via Yuen Seng 2021-01-29 (po-alumina-2020-nbs): 氧化铝 约7313万吨, 山东 约2800万吨; stored in t.
+    assert value_of(obs, NATION, "output", 2020, "aluminium.alumina") == pytest.approx(7313e4)
+    assert value_of(obs, "370000", "output", 2020, "aluminium.alumina") == pytest.approx(2800e4)
+
+
+def test_published_prefecture_gdp():
+    """City communiqués, copied by hand; the three industries printed beside each total add to it."""
+    # (total, primary, secondary, tertiary) in 亿元, as printed for 2020:
+    published = {
+        "140500": (1425.7, 56.5, 762.9, 606.3),      # 晋城市统计局 公报 2021-03-25
+        "140600": (1100.5, 64.1, 440.4, 596.0),      # 朔州市统计局 via 山西经济日报 2021-02-07
+        "150200": (2787.4, 105.2, 1153.0, 1529.2),   # 包头市统计局 公报 2021-04-06
+        "150600": (3533.7, 135.7, 2005.5, 1392.5),   # 鄂尔多斯 via China Daily 2021-03-05 (bn yuan x 10)
+        "152900": (304.8, 17.7, 173.6, 113.5),       # 阿拉善盟统计局 公报 2021-03-09
+        "370100": (10140.9, 361.7, 3530.7, 6248.6),  # 济南市统计局 公报 2021-04-02
+    }
+    for code, (total, *industries) in published.items():
+        assert sum(industries) == pytest.approx(total, abs=0.15), code
+
+
+def test_shipped_prefecture_gdp_equals_the_communiques(obs):
+    # 晋城市2020年统计公报: 全年全市生产总值1425.7亿元; 济南市: 10140.9亿元; 包头市: 2787.4亿元.
+    assert value_of(obs, "140500", "gdp", 2020) == pytest.approx(1425.7)
+    assert value_of(obs, "370100", "gdp", 2020) == pytest.approx(10140.9)
+    assert value_of(obs, "150200", "gdp", 2020) == pytest.approx(2787.4)
+    # China Daily 2021-03-05: Ordos 353.37 billion yuan = 3533.7 亿元.
+    assert value_of(obs, "150600", "gdp", 2020) == pytest.approx(3533.7)
 
 
 def test_prefecture_populations_match_the_census_table(obs):
