@@ -73,6 +73,7 @@ NATION_GDP = 1015986.2
 # the provincial yearbook, so a later yearbook figure may differ slightly; each value is the one
 # its source prints.
 PREFECTURE_GDP = {
+    "140100": (4153.25, "bl-taiyuan-release-2020"),     # 太原市统计局 release, two reprints agree
     "140500": (1425.7, "bl-jincheng-bulletin-2020"),    # 晋城市统计局, 2021-03-25
     "140600": (1100.5, "bl-shuozhou-release-2020"),     # 朔州市统计局 via 山西经济日报, 2021-02-07
     "150200": (2787.4, "bl-baotou-bulletin-2020"),      # 包头市统计局, 2021-04-06
@@ -135,7 +136,7 @@ def build(census_path: Path) -> list[dict[str, str]]:
                        "census day 2020-11-01, 2020 boundaries"))
         if code in PREFECTURE_GDP:
             value, source = PREFECTURE_GDP[code]
-            out.append(row(code, "gdp", f"{value:.1f}", "亿元", source,
+            out.append(row(code, "gdp", f"{value:g}", "亿元", source,
                            "city statistical communiqué or release, preliminary (初步核算), current prices"))
     if missing:
         print(f"no 2020 census population for {len(missing)} prefectures: {missing}", file=sys.stderr)

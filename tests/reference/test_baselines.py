@@ -124,7 +124,7 @@ def test_prefecture_gdp_fits_inside_its_province(obs, regions):
     pop = baseline(obs, "population_resident")
     parents = regions[regions.level == "prefecture"].set_index("code")["parent"]
     cities = gdp[gdp.index.isin(parents.index)]
-    assert len(cities) >= 6, f"only {len(cities)} prefectures have a 2020 GDP"
+    assert len(cities) >= 7, f"only {len(cities)} prefectures have a 2020 GDP"
     for province, total in cities.groupby(parents).sum().items():
         assert total <= gdp[province] * (1 + PREFECTURE_GDP_TOLERANCE), (
             f"{province}: its prefectures add to {total:.1f} 亿元, above the province's {gdp[province]:.1f}")
@@ -207,6 +207,7 @@ def test_published_prefecture_gdp():
     """City communiqués, copied by hand; the three industries printed beside each total add to it."""
     # (total, primary, secondary, tertiary) in 亿元, as printed for 2020:
     published = {
+        "140100": (4153.25, 32.24, 1504.19, 2616.82),  # 太原市统计局 release (two reprints agree)
         "140500": (1425.7, 56.5, 762.9, 606.3),      # 晋城市统计局 公报 2021-03-25
         "140600": (1100.5, 64.1, 440.4, 596.0),      # 朔州市统计局 via 山西经济日报 2021-02-07
         "150200": (2787.4, 105.2, 1153.0, 1529.2),   # 包头市统计局 公报 2021-04-06
@@ -223,6 +224,7 @@ def test_shipped_prefecture_gdp_equals_the_communiques(obs):
     assert value_of(obs, "140500", "gdp", 2020) == pytest.approx(1425.7)
     assert value_of(obs, "370100", "gdp", 2020) == pytest.approx(10140.9)
     assert value_of(obs, "150200", "gdp", 2020) == pytest.approx(2787.4)
+    assert value_of(obs, "140100", "gdp", 2020) == pytest.approx(4153.25)
     # China Daily 2021-03-05: Ordos 353.37 billion yuan = 3533.7 亿元.
     assert value_of(obs, "150600", "gdp", 2020) == pytest.approx(3533.7)
 
