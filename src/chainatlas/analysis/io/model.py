@@ -78,12 +78,14 @@ class IOAnalysis(Result):
     sources: list[str] = field(default_factory=list)
     solved: Solved | None = field(default=None, repr=False)
     band: dict[float, Solved] = field(default_factory=dict, repr=False)
+    nodes: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
         return jsonable({"table": self.table, "region": self.region, "method": self.method, "delta": self.delta,
                          "delta_band": list(self.band) or [self.delta], "forward_linkage": self.forward,
                          "basis": self.basis, "totals": self.totals, "warnings": self.warnings,
-                         "sources": self.sources, "sectors": self.sectors, "derivations": DERIVATIONS})
+                         "sources": self.sources, "sectors": self.sectors,
+                         "nodes": self.nodes if self.nodes is not None else [], "derivations": DERIVATIONS})
 
     def to_frame(self) -> pd.DataFrame:
         return self.sectors
@@ -99,6 +101,13 @@ class IOAnalysis(Result):
                 f"{self.method.upper()} δ={self.delta:g}")
         lines = [head, f"  region size: {self.basis}"]
         lines += [f"  warning: {w}" for w in self.warnings]
+        if self.nodes is not None and len(self.nodes):
+            lines.append("  chain nodes and their sectors:")
+            for rec in self.nodes.to_dict(orient="records"):
+                lines.append(f"  {rec['node_id']} {rec['node_name_zh']} → {rec['code']} {rec['name_zh']}: output "
+                             f"×{rec['output_multiplier']:.3f} [{rec['output_multiplier_low']:.3f}–"
+                             f"{rec['output_multiplier_high']:.3f}], BL {rec['backward_linkage']:.2f} "
+                             f"FL {rec['forward_linkage']:.2f} ({rec['key_class']})")
         top = self.sectors.sort_values("output_multiplier", ascending=False).head(15)
         lines.append("  top sectors by output multiplier (band over δ 0.05–0.3; BL/FL = Rasmussen linkages):")
         for rec in top.to_dict(orient="records"):
@@ -188,3 +197,34 @@ def output_impact(s: Solved, sector: int, amount: float, column: np.ndarray | No
         "total_compensation": float(direct_comp + s.w[others] @ induced),
         "induced_by_sector": induced,
     }
+
+
+def map_nodes(table: IOTable, mapping: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The node → sector mapping in this table's codes.
+
+    The mapping is declared in 2020 153-sector codes with the sector's Chinese name; another table's
+    sector is found by that name (same classification in 2018; the 2017 table has 149 sectors and a
+    few names differ). Nodes whose sector name the table lacks are left out and listed.
+    """
+    by_name = {nm: code for code, nm in zip(table.codes, table.names_zh, strict=True)}
+    codes = set(table.codes)
+    out, missing = [], []
+    for rec in mapping.to_dict(orient="records"):
+        if rec["sector_name_zh"] in by_name:
+            out.append({**rec, "code": by_name[rec["sector_name_zh"]]})
+        elif rec["sector_code"] in codes and table.names_zh[table.index_of(rec["sector_code"])] == rec["sector_name_zh"]:
+            out.append({**rec, "code": rec["sector_code"]})
+        else:
+            missing.append(rec["node_id"])
+    return pd.DataFrame(out, columns=[*mapping.columns, "code"]), missing
+
+
+def node_table(analysis: IOAnalysis, mapping: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    """The chain's nodes with their sector's multipliers and linkages (one row per node × sector)."""
+    cols = ["code", "name_zh", "name_en", "output_multiplier", "output_multiplier_low", "output_multiplier_high",
+            "value_added_multiplier", "value_added_multiplier_low", "value_added_multiplier_high",
+            "compensation_multiplier", "backward_linkage", "forward_linkage", "key_class"]
+    names = nodes.set_index("id")[["name_zh", "name_en"]].rename(columns=lambda c: f"node_{c}")
+    m = mapping[mapping["node_id"].isin(names.index)][["node_id", "code", "note"]]
+    out = m.merge(names, left_on="node_id", right_index=True).merge(analysis.sectors[cols], on="code")
+    return out.reset_index(drop=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from chainatlas.analysis.io.table import IOTable
 
@@ -109,3 +110,39 @@ def region_shape(table: IOTable, code: str, gdp: Baseline | None = None,
     if used and used[0].year != table.year:
         warnings.append(f"region size is of {used[0].year}, the table of {table.year}: shares are assumed stable")
     return RegionShape(code, out, x, basis, warnings, used)
+
+
+def pick_baseline(rows: pd.DataFrame, indicator: str, code: str, prefer_year: int, to_unit: str | None = None,
+                  nation_fallback: dict[int, float] | None = None) -> Baseline | None:
+    """The region's and the nation's figure of ``indicator`` in one year, or None.
+
+    ``rows``: observations (subject_id, indicator, year, value, unit, source_id, comparator). The year
+    is ``prefer_year`` when both figures exist for it, else the latest year with both at or before it,
+    else the latest with both. Bounds (``>=`` …) are not sizes and are skipped. ``nation_fallback``
+    gives the nation's value by year (in ``to_unit``) when the atlas has no national observation
+    (e.g. the input-output table's own total value added for GDP in the table's year).
+    """
+    from chainatlas.model.units import convert
+
+    r = rows[(rows["indicator"] == indicator) & rows["value"].notna()]
+    if "comparator" in r.columns:
+        r = r[r["comparator"].fillna("").isin(["", "=", "~"])]
+    if to_unit is not None and len(r):
+        r = r.assign(value=[float(convert(v, u, to_unit)) for v, u in zip(r["value"], r["unit"], strict=True)],
+                     unit=to_unit)
+    mine = r[r["subject_id"] == code].drop_duplicates("year", keep="last").set_index("year")
+    nation = r[r["subject_id"] == NATION].drop_duplicates("year", keep="last").set_index("year")
+    years = sorted(set(mine.index) & set(nation.index))
+    fallback_years = sorted(set(mine.index) & set(nation_fallback or {}))
+    candidates = years or fallback_years
+    if not candidates:
+        return None
+    before = [y for y in candidates if y <= prefer_year]
+    year = prefer_year if prefer_year in candidates else (before[-1] if before else candidates[-1])
+    rec = mine.loc[year]
+    if year in nation.index:
+        nat, nat_src = float(nation.loc[year, "value"]), [str(nation.loc[year, "source_id"])]
+    else:
+        nat, nat_src = float((nation_fallback or {})[year]), []
+    return Baseline(indicator, float(rec["value"]), nat, int(year), str(rec["unit"]),
+                    [str(rec["source_id"]), *nat_src])
