@@ -1054,9 +1054,8 @@ class Atlas:
                 else:
                     warnings.append(f"{nid}: no official national output, so the plant is not bounded by the market")
             else:
-                self.resolve_enterprise(c.enterprise_id)
-                if c.node_id:
-                    c = sc.Change(**{**c.__dict__, "node_id": self.resolve_node(c.node_id)})
+                c = sc.Change(**{**c.__dict__, "enterprise_id": self.resolve_enterprise(c.enterprise_id),
+                                 "node_id": self.resolve_node(c.node_id) if c.node_id else None})
             resolved.append(c)
         names = {n: (nodes.loc[n, "name_zh"], nodes.loc[n, "name_en"]) for n in {c.node_id for c in resolved if c.node_id}}
         ent, prod = sc.overlay(self.tables["enterprises"], self.tables["production"], resolved, names)
@@ -1081,7 +1080,11 @@ class Atlas:
                     warnings.append(f"{nid}: the plant is outside {code}; no input-output impact for this region")
                     continue
             else:
-                rows = prod_rows = self.tables["production"]
+                firm_region = self.tables["enterprises"].set_index("id").loc[c.enterprise_id, "region"]
+                if firm_region not in inside:
+                    warnings.append(f"{c.enterprise_id}: the plant is outside {code}; no input-output impact here")
+                    continue
+                rows = self.tables["production"]
                 prod_rows = rows[(rows["enterprise_id"] == c.enterprise_id)
                                  & ((rows["node_id"] == c.node_id) if c.node_id else True)]
                 if prod_rows.empty:

@@ -139,3 +139,30 @@ def test_zero_output_sector_has_no_coefficients():
     assert A[0, 1] == 0 and np.isfinite(A).all()
     G = ghosh_inverse(leontief_inverse(A), x)
     assert np.isfinite(G).all()
+
+
+def test_new_output_impact_equals_resolve_without_the_sector():
+    from chainatlas.analysis.io import output_impact
+    from chainatlas.analysis.io.model import solve
+
+    rng = np.random.default_rng(11)
+    n, k, amount = 8, 3, 50.0
+    A = rng.uniform(0, 0.1, (n, n))
+    x = rng.uniform(100, 200, n)
+    v = rng.uniform(0.2, 0.5, n)
+    w = v / 2
+    s = solve(A, x, v, w)
+    got = output_impact(s, k, amount)
+    others = np.arange(n) != k
+    induced = np.linalg.solve(np.eye(n - 1) - A[np.ix_(others, others)], A[others, k] * amount)
+    assert got["indirect_output"] == pytest.approx(induced.sum())
+    assert got["total_value_added"] == pytest.approx(v[k] * amount + v[others] @ induced)
+    # the same plant read as final demand would count its own feedback: strictly more
+    L = leontief_inverse(A)
+    assert got["total_output"] < L[:, k].sum() * amount
+    # closed form: colsum(L_k) / L_kk per unit
+    assert got["total_output"] == pytest.approx(amount * L[:, k].sum() / L[k, k])
+    # a local-sourcing column of zeros leaves only the direct effect; impacts are linear in the amount
+    assert output_impact(s, k, amount, np.zeros(n))["indirect_output"] == 0
+    double = output_impact(s, k, 2 * amount)
+    assert double["total_compensation"] == pytest.approx(2 * got["total_compensation"])

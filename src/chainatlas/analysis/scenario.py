@@ -340,13 +340,13 @@ class WhatIf(Result):
         cov = d["coverage"]
         lines.append(f"  coverage: {_pct(cov['before'])} → {_pct(cov['after'])}; overall share "
                      f"{_pct(d['overall_share']['before'])} → {_pct(d['overall_share']['after'])}; rank by chain "
-                     f"output value {d['rank']['by_value_before']} → {d['rank']['by_value_after']} "
+                     f"output value {_or(d['rank']['by_value_before'])} → {_or(d['rank']['by_value_after'])} "
                      f"(of {d['rank']['regions_with_value_after']})")
         for n in d["nodes"]:
             if n["changed"] or n["quantity_before"] != n["quantity_after"]:
                 lines.append(f"  [{n['status_before']} → {n['status_after']}] {n['name_zh']} {n['name_en']}: "
-                             f"share {_pct(n['share_before'])} → {_pct(n['share_after'])}, rank {n['rank_before']} → "
-                             f"{n['rank_after']}")
+                             f"share {_pct(n['share_before'])} → {_pct(n['share_after'])}, rank {_or(n['rank_before'])} → "
+                             f"{_or(n['rank_after'])}")
         for lad in d["ladders"]:
             if lad["today_before"] != lad["today_after"]:
                 lines.append(f"  value kept on {' → '.join(lad['path'])}: {_yi(lad['today_before'])} → "
@@ -372,3 +372,7 @@ def _pct(v: float | None) -> str:
 
 def _yi(v: float | None) -> str:
     return "–" if v is None else f"{v / 1e8:,.2f}"
+
+
+def _or(v: object) -> str:
+    return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)

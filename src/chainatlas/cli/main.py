@@ -395,3 +395,10 @@ def complexity(level: Annotated[str, typer.Option("--level", help="province, pre
     console.print(repr(result), markup=False)
     regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
     console.print(frame_table(regions.reset_index(), "regions by ECI"))
+
+
+from chainatlas.cli import io as _io_cli  # noqa: E402  (input-output and what-if)
+from chainatlas.cli import whatif as _whatif_cli  # noqa: E402
+
+app.add_typer(_io_cli.app, name="io")
+app.command("whatif")(_whatif_cli.whatif)
