@@ -596,8 +596,11 @@ class Atlas:
 
     def report(self, region: str, chain: str, out: str | Path | None = None, xlsx: str | Path | None = None,
                year: int | None = None, peers: list[str] | None = None,
-               settings: dict[str, object] | None = None) -> str:
-        """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``."""
+               settings: dict[str, object] | None = None, whatif: list[str] | None = None) -> str:
+        """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``.
+
+        ``whatif`` (``["aluminium.foil-battery=50000t"]``) adds that scenario's before → after.
+        """
         from chainatlas import __version__
         from chainatlas.report import charts
         from chainatlas.report.html import render_opportunities_section, render_region_report
@@ -618,13 +621,14 @@ class Atlas:
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
         opps = self.opportunities(code, chain, year=year, settings=settings)
         target_lists = self.targets(code, opps, n=10, top=3)
-        ids = set(d["sources"])
+        ids = set(d["sources"]) | {self.io_table()[1]["source_id"]}
         for tl in target_lists:
             if len(tl.targets):
                 ids.update(tl.targets["source_id"].dropna())
         sources = jsonable(self.sources_for(sorted(ids)))
         section = render_opportunities_section(opps.to_dict(), [t.to_dict() for t in target_lists])
-        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section],
+        io_section = self._io_report_section(code, chain, year, settings, whatif)
+        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section, io_section],
                                     extra_charts={"quadrant": charts.quadrant(opps.to_dict())}, version=__version__)
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -978,6 +982,14 @@ class Atlas:
                 result.warnings.append(f"table {tab.id} has no sector for nodes "
                                        + ", ".join(m for m in missing if m in set(nodes["id"])))
         return result
+
+    def _io_report_section(self, code: str, chain: str, year: int | None, settings: dict[str, object] | None,
+                           whatif: list[str] | None) -> str:
+        """The region report's input-output section (and the what-if, when one is asked for)."""
+        from chainatlas.report.io_section import render_io_section
+
+        scenario = self.whatif(code, chain, add=whatif, year=year, settings=settings).to_dict() if whatif else None
+        return render_io_section(self.io(code, chain=chain).to_dict(), scenario)
 
     def _diagnose_on(self, tables: dict[str, pd.DataFrame], code: str, chain: str, year: int | None,
                      settings: dict[str, object] | None):

@@ -234,7 +234,9 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
            out: Annotated[Path | None, typer.Option("--out", help="HTML file (default: REGION-CHAIN.html).")] = None,
            xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file.")] = None,
            peers: Annotated[str | None, typer.Option("--peers", help="Comma-separated peer regions.")] = None,
-           year: YearOpt = None, set_: SettingOpt = None) -> None:
+           year: YearOpt = None, set_: SettingOpt = None,
+           whatif: Annotated[list[str] | None, typer.Option("--whatif", help="NODE=QUANTITY: add this scenario's "
+                                                           "before → after (repeatable).")] = None) -> None:
     """Write the region report: one self-contained HTML file that works offline."""
     a = atlas()
     code = a.resolve_region(region)
@@ -244,7 +246,8 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
         task = bar.add_task("diagnosing…", total=None)
         peer_list = [p.strip() for p in peers.split(",")] if peers else None
         bar.update(task, description="diagnosing, comparing peers and rendering…")
-        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
+        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"),
+                 whatif=whatif)
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
 
 
