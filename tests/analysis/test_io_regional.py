@@ -152,3 +152,14 @@ def test_regional_analysis_band_and_bounds(t2020):
     assert set(s["key_class"]) <= {"key", "backward-oriented", "forward-oriented", "weak"}
     assert s["backward_linkage"].mean() == pytest.approx(1.0)
     assert s["forward_linkage"].mean() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("method", ["slq", "cilq", "flq", "aflq"])
+def test_region_as_big_as_the_nation_gets_national_multipliers(t2020, method):
+    shape = region_shape(t2020, "999999", gdp=_baseline("gdp", 1_016_422.0, 1_016_422.0),
+                         industrial_value_added=_baseline("industrial_value_added", 313_071.0, 313_071.0))
+    reg = analyse(t2020, shape, {"code": "999999"}, method=method, delta=0.3)
+    nat = analyse(t2020, region_shape(t2020, "100000"), {"code": "100000"})
+    np.testing.assert_allclose(reg.sectors["output_multiplier"], nat.sectors["output_multiplier"], rtol=1e-12)
+    np.testing.assert_allclose(reg.sectors["value_added_multiplier_low"], nat.sectors["value_added_multiplier"],
+                               rtol=1e-12)
