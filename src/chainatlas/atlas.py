@@ -1128,8 +1128,7 @@ class Atlas:
                         "local_sourcing": c.local_sourcing} for s in secs]
         impact = None
         if plants:
-            dom = tab.domestic()
-            impact = sc.io_impact(analysis.solved, analysis.band, technical_coefficients(dom.Z, dom.x),
+            impact = sc.io_impact(analysis.solved, analysis.band, technical_coefficients(tab.Z, tab.x),
                                   {k: i for i, k in enumerate(tab.codes)}, plants, tab.x)
             warnings += impact.pop("notes")
         io_meta = {"table": analysis.table, "method": method, "delta": delta, "delta_band": list(analysis.band),

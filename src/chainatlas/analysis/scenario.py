@@ -219,12 +219,14 @@ IMPACT_KEYS = ("direct_output", "indirect_output", "total_output", "direct_value
                "total_value_added", "direct_compensation", "indirect_compensation", "total_compensation")
 
 
-def io_impact(solved: Solved, band: dict[float, Solved], domestic_A: np.ndarray, sector_index: dict[str, int],
+def io_impact(solved: Solved, band: dict[float, Solved], input_A: np.ndarray, sector_index: dict[str, int],
               plants: list[dict], national_output: np.ndarray) -> dict:
     """Impact of the scenario's plants (万元, the table's unit), with its low–high band over δ.
 
     ``plants``: dicts with ``sector`` (code), ``amount`` (万元 of output, negative for a removal) and
     ``local_sourcing`` (share or None). A plant's value is bounded by its sector's national output.
+    ``input_A``: the national coefficients of *all* intermediate inputs (competitive table), so a
+    local-sourcing share is a share of everything the plant buys, wherever it comes from.
     """
     notes: list[str] = []
     per_plant = []
@@ -241,7 +243,7 @@ def io_impact(solved: Solved, band: dict[float, Solved], domestic_A: np.ndarray,
 
         # a known local-sourcing share replaces the regionalised column (it does not depend on δ)
         share = p.get("local_sourcing")
-        column = None if share is None else share * domestic_A[:, k]
+        column = None if share is None else share * input_A[:, k]
         base = output_impact(solved, k, amount, column)
         others = [output_impact(s, k, amount, column) for s in band.values()]
         rec = {"sector": p["sector"], "node_id": p.get("node_id"), "amount": amount,

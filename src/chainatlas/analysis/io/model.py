@@ -176,7 +176,8 @@ def output_impact(s: Solved, sector: int, amount: float, column: np.ndarray | No
 
     The new output is exogenous (a plant that produces, not a buyer of final goods), so its effect on
     the rest of the region runs through its purchases: the column of ``A`` for the sector (or
-    ``column``, e.g. a plant's known local-sourcing share × the domestic national column) feeds the inverse of ``I − A`` *without* the sector's own row and column, which is
+    ``column``, e.g. a plant's known local-sourcing share × the national column of all its inputs)
+    feeds the inverse of ``I − A`` *without* the sector's own row and column, which is
     ``L₋ₖ₋ₖ − L₋ₖₖ Lₖ₋ₖ / Lₖₖ`` (no second inversion). Counting the new output as final demand
     instead would add the sector's own feedback and overstate the effect.
     """
