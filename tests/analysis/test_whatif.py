@@ -117,6 +117,7 @@ def test_local_sourcing_share(sized):
     full = sized.whatif("滨州", "aluminium", add=[FOIL], local_sourcing=1.0).impact["totals"]
     half = sized.whatif("滨州", "aluminium", add=[FOIL], local_sourcing=0.5).impact["totals"]
     assert 0 < half["indirect_output"] < full["indirect_output"]
+    assert half["indirect_value_added"] == pytest.approx(full["indirect_value_added"] / 2)
 
 
 def test_plant_bounded_by_national_market(sized):
