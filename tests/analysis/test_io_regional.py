@@ -108,7 +108,7 @@ def t2020():
 
 
 def test_2020_value_added_equals_gdp(t2020):
-    # NBS 2020 GDP 1,016,422 亿元 (the figure the table's value added reproduces); the table is in 万元
+    # 2020 GDP 1,016,422 亿元 as the issue states it; the table (万元) must reproduce it in its total value added
     assert t2020.n == 153
     assert t2020.value_added.sum() / 1e4 == pytest.approx(1_016_422, abs=1.0)
     # rows balance: intermediate use + final use − imports = gross output
