@@ -1012,12 +1012,14 @@ class Atlas:
     def whatif(self, region: str, chain: str, scenario=None, add: list[str] | None = None,
                remove: list[str] | None = None, year: int | None = None, table: str | int | None = None,
                method: str = "aflq", delta: float = 0.15, settings: dict[str, object] | None = None,
-               local_sourcing: float | None = None, unit_value: float | None = None):
+               local_sourcing: float | None = None, unit_value: float | None = None,
+               plant_region: str | None = None, plant_year: int | None = None, as_capacity: bool = False):
         """Before → after of a scenario (plants added or removed) for a region's chain, store untouched.
 
         ``scenario``: a :class:`~chainatlas.analysis.scenario.Scenario`, a dict, or a TOML/JSON file;
         ``add``: ``["aluminium.foil-battery=50000t"]``; ``remove``: ``["enterprise-id[:node]"]``.
-        ``local_sourcing`` and ``unit_value`` apply to the ``add`` flags.
+        ``local_sourcing``, ``unit_value``, ``plant_region`` (a region inside ``region``; default: itself),
+        ``plant_year`` and ``as_capacity`` (the quantities are capacities, not output) apply to ``add``.
         """
         import json
         import tomllib
@@ -1042,7 +1044,9 @@ class Atlas:
         changes = list(scenario.changes) if scenario is not None else []
         for flag in add or []:
             c = sc.change_from_flag(flag, "add")
-            changes.append(sc.Change(**{**c.__dict__, "local_sourcing": local_sourcing, "unit_value": unit_value}))
+            extra = {"capacity": c.output, "output": None} if as_capacity else {}
+            changes.append(sc.Change(**{**c.__dict__, "local_sourcing": local_sourcing, "unit_value": unit_value,
+                                        "region": plant_region, "year": plant_year, **extra}))
         changes += [sc.change_from_flag(flag, "remove") for flag in remove or []]
         name = scenario.name if scenario is not None else ("; ".join([*(f"+{a}" for a in add or []),
                                                                        *(f"−{r}" for r in remove or [])]) or "empty")

@@ -190,3 +190,15 @@ def test_io_on_nation_is_the_national_table(sized):
     np.testing.assert_allclose(r.sectors["output_multiplier_low"], r.sectors["output_multiplier_high"])
     assert sized.io(table=2017).table["sectors"] == 149
     assert sized.io(table="nbs-2018-153").table["year"] == 2018
+
+
+def test_plant_in_a_county_as_capacity_and_unit_value(sized):
+    base = sized.whatif("滨州", "aluminium", add=[FOIL])
+    w = sized.whatif("滨州", "aluminium", add=[FOIL], plant_region="滨城区", as_capacity=True, unit_value=30000)
+    change = w.changes[0]
+    assert change["capacity"] == 50000 and change["output"] is None
+    assert change["region"] == sized.resolve_region("滨城区")
+    assert w.impact["totals"]["direct_output"] == pytest.approx(50000 * 30000 / 1e4)
+    assert w.diagnosis["coverage"] == base.diagnosis["coverage"]
+    outside = sized.whatif("滨州", "aluminium", add=[FOIL], plant_region="包头")
+    assert outside.impact is None and any("outside" in x for x in outside.warnings)

@@ -146,7 +146,11 @@ def scenario_from_dict(doc: dict, where: str = "scenario") -> Scenario:
 
 # --------------------------------------------------------------------------- resolving and the overlay
 def resolve_change(change: Change, node: dict, region: str, year: int | None) -> Change:
-    """Fill a change's defaults: the region asked about, the node's unit, the diagnosis year, its unit value."""
+    """Fill a change's defaults: the node's unit, the diagnosis year, its unit value.
+
+    ``region`` is the plant's region code, already resolved by the caller (the change's own region,
+    or the region asked about).
+    """
     if change.action == "remove":
         return change
     unit = change.quantity_unit or node["unit"]
@@ -159,7 +163,7 @@ def resolve_change(change: Change, node: dict, region: str, year: int | None) ->
     if uv is None and node.get("unit_value") is not None and not pd.isna(node.get("unit_value")):
         uv = float(convert(float(node["unit_value"]), node.get("unit_value_unit") or f"yuan/{node['unit']}",
                            f"yuan/{node['unit']}"))
-    return Change("add", node_id=node["id"], region=change.region or region, capacity=cap, output=out,
+    return Change("add", node_id=node["id"], region=region, capacity=cap, output=out,
                   quantity_unit=node["unit"], year=change.year or year, unit_value=uv,
                   local_sourcing=change.local_sourcing, enterprise_id=change.enterprise_id, name=change.name)
 

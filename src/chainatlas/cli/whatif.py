@@ -22,6 +22,12 @@ def whatif(region: Annotated[str, typer.Argument(help="Region code or name (æ»¨å
                                                                "plants' inputs bought in the region.")] = None,
            unit_value: Annotated[float | None, typer.Option("--unit-value", help="Yuan per node unit for the "
                                                            "new plants (default: the node's).")] = None,
+           plant_region: Annotated[str | None, typer.Option("--plant-region", help="Where the new plants are "
+                                                           "(a county of the region; default: the region).")] = None,
+           plant_year: Annotated[int | None, typer.Option("--plant-year", help="Year the new plants produce "
+                                                         "(default: the diagnosis year).")] = None,
+           capacity: Annotated[bool, typer.Option("--capacity", help="The --add quantities are capacities "
+                                                  "(taken as produced at capacity).")] = False,
            year: Annotated[int | None, typer.Option("--year", help="Diagnosis year (default: latest).")] = None,
            table: Annotated[str | None, typer.Option("--table", help="IO table id or year (default 2020).")] = None,
            delta: Annotated[float, typer.Option("--delta", help="AFLQ/FLQ Î´.")] = 0.15,
@@ -34,7 +40,8 @@ def whatif(region: Annotated[str, typer.Argument(help="Region code or name (æ»¨å
         raise typer.BadParameter("--local-sourcing is a share between 0 and 1")
     result = atlas().whatif(region, chain, scenario=scenario, add=add, remove=remove, year=year, table=table,
                             method=method.lower(), delta=delta, settings=parse_pairs(set_, "--set"),
-                            local_sourcing=local_sourcing, unit_value=unit_value)
+                            local_sourcing=local_sourcing, unit_value=unit_value, plant_region=plant_region,
+                            plant_year=plant_year, as_capacity=capacity)
     if json:
         emit_json(result.to_dict())
         return

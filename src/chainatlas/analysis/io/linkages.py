@@ -13,7 +13,7 @@ sector costs *n* inversions; here every sector's answer comes from the one inver
   complement), which gives ``x̄₋ₖ = x₋ₖ − L₋ₖₖ xₖ / Lₖₖ``; the loss is
   ``xₖ (Σᵢ Lᵢₖ − Lₖₖ) / Lₖₖ + xₖ − fₖ``;
 * backward extraction (column *k* of ``A`` set to zero, Sherman–Morrison): the loss is
-  ``xₖ (Σᵢ Lᵢₖ − 1) / Lₖₖ`` … shown as derived in :func:`extraction`;
+  ``xₖ (Σᵢ Lᵢₖ − 1) / Lₖₖ`` (derived in :func:`extraction`);
 * forward extraction (row *k* of ``B`` set to zero, on the Ghosh side): the loss is
   ``xₖ (Σⱼ Gₖⱼ − 1) / Gₖₖ``.
 """
