@@ -1124,6 +1124,10 @@ class Atlas:
             if not secs:
                 warnings.append(f"{nid}: no input-output sector declared in node_sectors.csv")
                 continue
+            node_uv = nodes.loc[nid, "unit_value"]
+            if c.unit_value is not None and not pd.isna(node_uv) and abs(c.unit_value - float(node_uv)) > 1e-9:
+                warnings.append(f"{nid}: the input-output impact values the plant at {c.unit_value:,.0f} yuan/"
+                                f"{c.quantity_unit}; the diagnosis values every plant at the node's {float(node_uv):,.0f}")
             uv_year = nodes.loc[nid, "unit_value_year"]
             if not pd.isna(uv_year) and int(uv_year) != tab.year:
                 warnings.append(f"{nid}: unit value of {int(uv_year)} applied to the {tab.year} table "
