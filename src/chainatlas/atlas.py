@@ -597,8 +597,11 @@ class Atlas:
 
     def report(self, region: str, chain: str, out: str | Path | None = None, xlsx: str | Path | None = None,
                year: int | None = None, peers: list[str] | None = None,
-               settings: dict[str, object] | None = None) -> str:
-        """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``."""
+               settings: dict[str, object] | None = None, whatif: list[str] | None = None) -> str:
+        """Render the region report (self-contained HTML); write it to ``out`` and tables to ``xlsx``.
+
+        ``whatif`` (``["aluminium.foil-battery=50000t"]``) adds that scenario's before → after.
+        """
         from chainatlas import __version__
         from chainatlas.report import charts
         from chainatlas.report.html import render_opportunities_section, render_region_report
@@ -619,13 +622,14 @@ class Atlas:
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
         opps = self.opportunities(code, chain, year=year, settings=settings)
         target_lists = self.targets(code, opps, n=10, top=3)
-        ids = set(d["sources"])
+        ids = set(d["sources"]) | {self.io_table()[1]["source_id"]}
         for tl in target_lists:
             if len(tl.targets):
                 ids.update(tl.targets["source_id"].dropna())
         sources = jsonable(self.sources_for(sorted(ids)))
         section = render_opportunities_section(opps.to_dict(), [t.to_dict() for t in target_lists])
-        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section],
+        io_section = self._io_report_section(code, chain, year, settings, whatif)
+        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section, io_section],
                                     extra_charts={"quadrant": charts.quadrant(opps.to_dict())}, version=__version__)
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -930,6 +934,235 @@ class Atlas:
         spec = resolve_kind(kind)
         return self.store.frame("SELECT * FROM corrections WHERE target_kind = ? AND target_key = ? ORDER BY date",
                                 [spec.kind, key])
+
+    # --- input-output and what-if ---
+    def io_table(self, table: str | int | None = None):
+        """A shipped national input-output table (by id or year; default: the manifest's default) and its record."""
+        from chainatlas.analysis.io import table_from_frame
+        from chainatlas.reference.io_tables import io_frame, io_manifest
+
+        manifest = io_manifest()
+        if table is None:
+            rec = manifest[manifest["default"]].iloc[0]
+        elif str(table) in set(manifest["id"]):
+            rec = manifest[manifest["id"] == str(table)].iloc[0]
+        elif str(table).isdigit() and int(table) in set(manifest["year"]):
+            rec = manifest[manifest["year"] == int(table)].iloc[0]
+        else:
+            raise ChainAtlasError(f"no input-output table {table!r}; shipped: "
+                                  + ", ".join(f"{i} ({y})" for i, y in zip(manifest["id"], manifest["year"], strict=True)))
+        cache = self.__dict__.setdefault("_io_cache", {})
+        if rec["id"] not in cache:
+            cache[rec["id"]] = table_from_frame(io_frame(rec["id"]), rec["id"], int(rec["year"]))
+        meta = {"id": rec["id"], "year": int(rec["year"]), "source_id": rec["source_id"], "note": rec["note"]}
+        return cache[rec["id"]], meta
+
+    def region_shape(self, code: str, table):
+        """The region's size and sector mix for regionalisation, from GDP / industrial value added / population."""
+        from chainatlas.analysis.io import pick_baseline, region_shape
+
+        obs = self.tables["observations"]
+        rows = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin([code, "100000"])
+                   & (obs["node_id"].fillna("") == "")]
+        gdp_nation = {table.year: float(table.value_added.sum() / 1e4)}  # the table's value added is GDP (亿元)
+        gdp = pick_baseline(rows, "gdp", code, table.year, "亿元", gdp_nation)
+        iva = pick_baseline(rows, "industrial_value_added", code, table.year, "亿元")
+        pop = pick_baseline(rows, "population_resident", code, table.year)
+        return region_shape(table, code, gdp, iva, pop)
+
+    def io(self, region: str | None = None, table: str | int | None = None, method: str = "aflq",
+           delta: float = 0.15, forward: str = "ghosh", chain: str | None = None):
+        """Multipliers, linkages, extraction and key sectors, national or regionalised (see ``analysis.io``).
+
+        ``region`` regionalises the national table with ``method`` (slq, cilq, flq, aflq) and ``delta``;
+        every multiplier carries its band over δ 0.05–0.3. ``chain`` adds its nodes with their sectors.
+        """
+        from chainatlas.analysis.io import analyse, map_nodes, node_table
+        from chainatlas.reference.io_tables import node_sectors
+
+        tab, meta = self.io_table(table)
+        code = self.resolve_region(region) if region is not None else "100000"
+        rec = self.region_record(code)
+        try:
+            shape = self.region_shape(code, tab)
+            result = analyse(tab, shape, {k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
+                             method=method, delta=delta, forward=forward, table_meta=meta)
+        except ValueError as exc:
+            raise ChainAtlasError(str(exc)) from None
+        if chain is not None:
+            cid = self.resolve_chain(chain)
+            mapping, missing = map_nodes(tab, node_sectors())
+            nodes = self.tables["nodes"][self.tables["nodes"]["id"].isin(self.members.get(cid, []))]
+            result.nodes = node_table(result, mapping, nodes)
+            if missing and any(m in set(nodes["id"]) for m in missing):
+                result.warnings.append(f"table {tab.id} has no sector for nodes "
+                                       + ", ".join(m for m in missing if m in set(nodes["id"])))
+        return result
+
+    def _io_report_section(self, code: str, chain: str, year: int | None, settings: dict[str, object] | None,
+                           whatif: list[str] | None) -> str:
+        """The region report's input-output section (and the what-if, when one is asked for)."""
+        from chainatlas.report.io_section import render_io_section
+
+        scenario = self.whatif(code, chain, add=whatif, year=year, settings=settings).to_dict() if whatif else None
+        return render_io_section(self.io(code, chain=chain).to_dict(), scenario)
+
+    def _diagnose_on(self, tables: dict[str, pd.DataFrame], code: str, chain: str, year: int | None,
+                     settings: dict[str, object] | None):
+        """The one seam between scenarios and the diagnosis: diagnose ``code`` on a set of entity frames.
+
+        A scenario hands in the store's frames with plants added or removed; a throw-away facade over
+        the same store answers from them, so the store is never written and the diagnosis rules are
+        whatever ``Atlas.diagnose`` applies. Re-point this method when the diagnosis entry changes.
+        """
+        if tables is self.tables:
+            return self.diagnose(code, chain, year, settings)
+        view = Atlas(self.store)
+        view.__dict__["tables"] = tables
+        # what does not depend on firms or production is shared with this facade (regions, names, members)
+        for name in ("region_levels", "members", "_region_candidates", "_chain_candidates", "_node_candidates"):
+            if name in self.__dict__:
+                view.__dict__[name] = self.__dict__[name]
+        return view.diagnose(code, chain, year, settings)
+
+    def whatif(self, region: str, chain: str, scenario=None, add: list[str] | None = None,
+               remove: list[str] | None = None, year: int | None = None, table: str | int | None = None,
+               method: str = "aflq", delta: float = 0.15, settings: dict[str, object] | None = None,
+               local_sourcing: float | None = None, unit_value: float | None = None,
+               plant_region: str | None = None, plant_year: int | None = None, as_capacity: bool = False):
+        """Before → after of a scenario (plants added or removed) for a region's chain, store untouched.
+
+        ``scenario``: a :class:`~chainatlas.analysis.scenario.Scenario`, a dict, or a TOML/JSON file;
+        ``add``: ``["aluminium.foil-battery=50000t"]``; ``remove``: ``["enterprise-id[:node]"]``.
+        ``local_sourcing``, ``unit_value``, ``plant_region`` (a region inside ``region``; default: itself),
+        ``plant_year`` and ``as_capacity`` (the quantities are capacities, not output) apply to ``add``.
+        """
+        import json
+        import tomllib
+
+        from chainatlas.analysis import scenario as sc
+        from chainatlas.reference.io_tables import node_sectors
+
+        code = self.resolve_region(region)
+        cid = self.resolve_chain(chain)
+        if isinstance(scenario, (str, Path)):
+            path = Path(scenario)
+            if not path.exists():
+                raise ChainAtlasError(f"scenario file {path} does not exist")
+            text = path.read_text(encoding="utf-8")
+            try:
+                doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+            except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+                raise ChainAtlasError(f"scenario file {path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+            scenario = sc.scenario_from_dict(doc, str(path))
+        elif isinstance(scenario, dict):
+            scenario = sc.scenario_from_dict(scenario)
+        changes = list(scenario.changes) if scenario is not None else []
+        for flag in add or []:
+            c = sc.change_from_flag(flag, "add")
+            extra = {"capacity": c.output, "output": None} if as_capacity else {}
+            changes.append(sc.Change(**{**c.__dict__, "local_sourcing": local_sourcing, "unit_value": unit_value,
+                                        "region": plant_region, "year": plant_year, **extra}))
+        changes += [sc.change_from_flag(flag, "remove") for flag in remove or []]
+        name = scenario.name if scenario is not None else ("; ".join([*(f"+{a}" for a in add or []),
+                                                                       *(f"−{r}" for r in remove or [])]) or "empty")
+
+        before = self._diagnose_on(self.tables, code, cid, year, settings)
+        nodes = self.tables["nodes"].set_index("id", drop=False)
+        national = before.nodes.set_index("node_id")
+        warnings: list[str] = []
+        resolved = []
+        for c in changes:
+            if c.action == "add":
+                nid = self.resolve_node(c.node_id)
+                where = self.resolve_region(c.region) if c.region else code
+                c = sc.resolve_change(c, nodes.loc[nid].to_dict(), where, before.year)
+                if nid not in national.index:
+                    warnings.append(f"{nid} is not a node of chain {cid}: it changes no status here")
+                elif national.loc[nid, "national_basis"] == "statistics":
+                    c, note = sc.bound_by_market(c, national.loc[nid, "national_quantity"])
+                    if note:
+                        warnings.append(note)
+                else:
+                    warnings.append(f"{nid}: no official national output, so the plant is not bounded by the market")
+            else:
+                c = sc.Change(**{**c.__dict__, "enterprise_id": self.resolve_enterprise(c.enterprise_id),
+                                 "node_id": self.resolve_node(c.node_id) if c.node_id else None})
+            resolved.append(c)
+        names = {n: (nodes.loc[n, "name_zh"], nodes.loc[n, "name_en"]) for n in {c.node_id for c in resolved if c.node_id}}
+        ent, prod = sc.overlay(self.tables["enterprises"], self.tables["production"], resolved, names)
+        after = self._diagnose_on({**self.tables, "enterprises": ent, "production": prod}, code, cid, year, settings)
+        diagnosis = sc.compare_diagnoses(before.to_dict(), after.to_dict())
+
+        analysis = self.io(code, table, method, delta)
+        tab, _ = self.io_table(table)
+        from chainatlas.analysis.io import map_nodes, technical_coefficients
+
+        mapping, _ = map_nodes(tab, node_sectors())
+        sectors_of = mapping.groupby("node_id")["code"].apply(list).to_dict()
+        inside = set(self.descendants(code))
+        plants, change_rows = [], []
+        for c in resolved:
+            rec = {k: v for k, v in c.__dict__.items()}
+            rec["quantity"] = c.quantity
+            change_rows.append(rec)
+            if c.action == "add":
+                qty, uv, nid = c.quantity, c.unit_value, c.node_id
+                if c.region not in inside:
+                    warnings.append(f"{nid}: the plant is outside {code}; no input-output impact for this region")
+                    continue
+            else:
+                firm_region = self.tables["enterprises"].set_index("id").loc[c.enterprise_id, "region"]
+                if firm_region not in inside:
+                    warnings.append(f"{c.enterprise_id}: the plant is outside {code}; no input-output impact here")
+                    continue
+                rows = self.tables["production"]
+                prod_rows = rows[(rows["enterprise_id"] == c.enterprise_id)
+                                 & ((rows["node_id"] == c.node_id) if c.node_id else True)]
+                if prod_rows.empty:
+                    continue
+                latest = prod_rows.sort_values("year").groupby("node_id").tail(1)
+                for r in latest.to_dict(orient="records"):
+                    q = r["output"] if not pd.isna(r["output"]) else r["capacity"]
+                    node = nodes.loc[r["node_id"]]
+                    if pd.isna(q) or pd.isna(node["unit_value"]):
+                        warnings.append(f"removed {c.enterprise_id} {r['node_id']}: no quantity or unit value, "
+                                        "no input-output impact")
+                        continue
+                    plants += [{"sector": s, "node_id": r["node_id"], "amount": -q * node["unit_value"] / 1e4
+                                / len(sectors_of.get(r["node_id"], [1])), "local_sourcing": None}
+                               for s in sectors_of.get(r["node_id"], [])]
+                continue
+            if uv is None or qty is None:
+                warnings.append(f"{nid}: no unit value or quantity, so no input-output impact")
+                continue
+            secs = sectors_of.get(nid, [])
+            if not secs:
+                warnings.append(f"{nid}: no input-output sector declared in node_sectors.csv")
+                continue
+            node_uv = nodes.loc[nid, "unit_value"]
+            if c.unit_value is not None and not pd.isna(node_uv) and abs(c.unit_value - float(node_uv)) > 1e-9:
+                warnings.append(f"{nid}: the input-output impact values the plant at {c.unit_value:,.0f} yuan/"
+                                f"{c.quantity_unit}; the diagnosis values every plant at the node's {float(node_uv):,.0f}")
+            uv_year = nodes.loc[nid, "unit_value_year"]
+            if not pd.isna(uv_year) and int(uv_year) != tab.year:
+                warnings.append(f"{nid}: unit value of {int(uv_year)} applied to the {tab.year} table "
+                                "(fixed prices, not deflated)")
+            plants += [{"sector": s, "node_id": nid, "amount": qty * uv / 1e4 / len(secs),
+                        "local_sourcing": c.local_sourcing} for s in secs]
+        impact = None
+        if plants:
+            impact = sc.io_impact(analysis.solved, analysis.band, technical_coefficients(tab.Z, tab.x),
+                                  {k: i for i, k in enumerate(tab.codes)}, plants, tab.x)
+            warnings += impact.pop("notes")
+        io_meta = {"table": analysis.table, "method": method, "delta": delta, "delta_band": list(analysis.band),
+                   "basis": analysis.basis, "warnings": analysis.warnings,
+                   "sectors": [analysis.sector(p["sector"]) for p in (impact or {}).get("plants", [])]}
+        region_rec = {k: self.region_record(code)[k] for k in ("code", "name_zh", "name_en", "level")}
+        sources = sorted(set(before.sources) | set(analysis.sources))
+        return sc.WhatIf(region=region_rec, chain=before.chain, scenario={"name": name, "changes": len(resolved)},
+                         changes=change_rows, diagnosis=diagnosis, impact=impact, io=io_meta,
+                         warnings=list(dict.fromkeys(warnings)), sources=sources)
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -232,7 +232,9 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
            out: Annotated[Path | None, typer.Option("--out", help="HTML file (default: REGION-CHAIN.html).")] = None,
            xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the tables to this Excel file.")] = None,
            peers: Annotated[str | None, typer.Option("--peers", help="Comma-separated peer regions.")] = None,
-           year: YearOpt = None, set_: SettingOpt = None) -> None:
+           year: YearOpt = None, set_: SettingOpt = None,
+           whatif: Annotated[list[str] | None, typer.Option("--whatif", help="NODE=QUANTITY: add this scenario's "
+                                                           "before → after (repeatable).")] = None) -> None:
     """Write the region report: one self-contained HTML file that works offline."""
     a = atlas()
     code = a.resolve_region(region)
@@ -241,7 +243,8 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
     with spinner("diagnosing…") as bar:
         peer_list = [p.strip() for p in peers.split(",")] if peers else None
         bar.say("diagnosing, comparing peers and rendering…")
-        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
+        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"),
+                 whatif=whatif)
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
 
 
@@ -392,3 +395,10 @@ def complexity(level: Annotated[str, typer.Option("--level", help="province, pre
     console.print(repr(result), markup=False)
     regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
     console.print(frame_table(regions.reset_index(), "regions by ECI"))
+
+
+from chainatlas.cli import io as _io_cli  # noqa: E402  (input-output and what-if)
+from chainatlas.cli import whatif as _whatif_cli  # noqa: E402
+
+app.add_typer(_io_cli.app, name="io")
+app.command("whatif")(_whatif_cli.whatif)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from chainatlas.web import analyses, browse
+from chainatlas.web import analyses, browse, whatif
 from chainatlas.web.endpoint import twins
 
 
@@ -27,6 +27,8 @@ def routes() -> list[BaseRoute]:
     out += twins("/regions/{region}/chains/{chain}", analyses.diagnosis)
     out += twins("/regions/{region}/opportunities", analyses.opportunities)
     out += twins("/regions/{region}/targets", analyses.targets, xlsx=True)
+    out += twins("/io", whatif.io_page)
+    out += twins("/regions/{region}/chains/{chain}/whatif", whatif.whatif_page)
     return out
 
 
@@ -47,5 +49,9 @@ ROUTES = [
     ("GET", "/map?chain=&measure=", "province tile grid (or CHAINATLAS_GEOJSON) shaded by a measure", "tiles"),
     ("GET", "/evaluate?system=&within=", "ranking under an indicator system", "`evaluate --system S --within P --json`"),
     ("GET", "/sources, /sources/{id}", "source records", "records"),
+    ("GET", "/io?region=&chain=&method=&delta=&year=", "input-output multipliers, linkages, key sectors",
+     "`io multipliers --region R --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/whatif?add=&remove=&local_sourcing=&delta=",
+     "what-if: before → after and input-output impact", "`whatif R --chain C --add N=Q --json`"),
     ("POST", "/api/import/{kind}", "import a file (only with --token; Bearer token)", "`import KIND FILE --json`"),
 ]
