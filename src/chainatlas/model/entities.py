@@ -207,10 +207,26 @@ _spec(
     ),
 )
 
+_spec(
+    "plan_targets", "plan_targets", ("region", "park", "indicator", "node_id", "target_year"),
+    "Plan targets of a region or a park (规划目标): what a plan promises by when, and where it says so.",
+    Field("region", required=True, references="regions", help="the region whose plan sets the target"),
+    Field("park", help="the park (园区) the target is for, if narrower than the region"),
+    Field("indicator", required=True, references="indicators", help="the indicator the actual figure is read from"),
+    Field("node_id", references="nodes", help="the node the target is about, if any"),
+    Field("target", "float", required=True),
+    Field("unit", required=True),
+    Field("comparator", choices=COMPARATORS, help="'>=' for 以上/不低于, '<=' for 以内/不高于; empty means '>='"),
+    Field("target_year", "int", required=True),
+    Field("base_year", "int", help="the year the plan starts from"),
+    Field("source_id", required=True, references="sources"),
+    Field("note"),
+)
+
 # Order in which kinds must be loaded so references resolve.
 LOAD_ORDER = [
     "sources", "regions", "chains", "nodes", "chain_nodes", "links", "plausibility",
-    "enterprises", "production", "indicators", "observations",
+    "enterprises", "production", "indicators", "observations", "plan_targets",
 ]
 
 
