@@ -116,7 +116,7 @@ def chokepoints(nodes: pd.DataFrame, domestic_makers: pd.Series, import_dependen
         reasons = []
         few = makers <= rules.domestic_makers_max
         if few:
-            reasons.append(f"国内生产企业仅{makers}家 (≤{rules.domestic_makers_max}) / only {makers} domestic maker(s)")
+            reasons.append(f"图谱收录国内生产企业仅{makers}家 (≤{rules.domestic_makers_max}) / only {makers} domestic maker(s) in the atlas")
         if not math.isnan(dep):
             heavy = dep >= rules.import_dependence_min
             if heavy:
