@@ -10,7 +10,7 @@ import difflib
 
 import pandas as pd
 
-from chainatlas.report import charts
+from chainatlas.report import chainmap
 from chainatlas.results import jsonable
 from chainatlas.web import tables, tilegrid
 from chainatlas.web.endpoint import Ask, Page
@@ -95,7 +95,7 @@ def chain(ask: Ask) -> Page:
         return Page("chain", data)
     leaders = tables.node_leaders(ask.reader, cid)
     counts = {nid: e["national_firms"] for nid, e in leaders.items()}
-    svg = charts.chain_map_svg(view.layers, _map_nodes(view.nodes, counts), view.links,
+    svg = chainmap.map_svg(view.layers, _map_nodes(view.nodes, counts), view.links,
                                link_prefix=url("chains", cid, "nodes") + "/")
     order = [nid for layer in view.layers for nid in layer["nodes"]]
     nodes = {n["id"]: n for n in data["nodes"]}
