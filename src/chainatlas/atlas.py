@@ -941,6 +941,8 @@ class Atlas:
         code = d.region["code"]
         nodes = d.nodes[["node_id", "name_zh", "name_en", "stage", "status"]]
         leading = briefing_lists.leading_firms(d.firms, nodes, rules)
+        region_zh = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["name_zh"], strict=True))
+        leading.insert(9, "region_name_zh", leading["region"].map(region_zh))
         choke = briefing_lists.chokepoints(nodes, self._node_makers(), self._import_dependence(list(nodes["node_id"])),
                                            rules)
         level = self._level_of(code)

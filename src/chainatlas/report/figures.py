@@ -129,10 +129,19 @@ def series_png(frame: pd.DataFrame, title: str, region_label: str) -> bytes:
         ax2.plot(frame["year"], n, marker="s", color="#4575b4", label="全国 China")
         ax2.set_ylabel(f"全国 ({unit})")
     ax.set_xticks(list(frame["year"]))
+    for a in fig.axes:
+        a.ticklabel_format(axis="y", style="plain", useOffset=False)
+        a.yaxis.set_major_formatter(matplotlib_formatter())
     ax.set_title(title, fontsize=11)
     fig.legend(loc="upper left", fontsize=8, frameon=False)
     fig.tight_layout()
     return _png(fig)
+
+
+def matplotlib_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
 
 
 def points_png(points: pd.DataFrame, title: str) -> bytes:
