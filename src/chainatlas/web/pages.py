@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from chainatlas.web import analyses, browse
+from chainatlas.web import analyses, briefing, browse
 from chainatlas.web.endpoint import twins
 
 
@@ -27,6 +27,10 @@ def routes() -> list[BaseRoute]:
     out += twins("/regions/{region}/chains/{chain}", analyses.diagnosis)
     out += twins("/regions/{region}/opportunities", analyses.opportunities)
     out += twins("/regions/{region}/targets", analyses.targets, xlsx=True)
+    out += twins("/regions/{region}/chains/{chain}/lists", briefing.lists, xlsx=True)
+    out += twins("/regions/{region}/chains/{chain}/points", briefing.points)
+    out += twins("/regions/{region}/plan", briefing.plan)
+    out += twins("/regions/{region}/series", briefing.series)
     return out
 
 
@@ -43,6 +47,12 @@ ROUTES = [
      "`opportunities R --chain C --json`"),
     ("GET", "/regions/{region}/targets?node=&n=", "target firms with reasons (+ .xlsx)",
      "`targets R --node N --n K --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/lists", "the five lists (清单), chain map, point map (+ .xlsx)",
+     "`lists R --chain C --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/points", "regions and firm counts at their coordinates", "points"),
+    ("GET", "/regions/{region}/plan", "plan targets against actual figures", "`plan R --json`"),
+    ("GET", "/regions/{region}/series?chain=", "figures with several years, region vs nation",
+     "{series: `series R --chain C --json`}"),
     ("GET", "/compare?chain=&regions=", "up to 10 regions side by side", "`compare --chain C --regions … --json`"),
     ("GET", "/map?chain=&measure=", "province tile grid (or CHAINATLAS_GEOJSON) shaded by a measure", "tiles"),
     ("GET", "/evaluate?system=&within=", "ranking under an indicator system", "`evaluate --system S --within P --json`"),
