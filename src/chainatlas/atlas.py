@@ -627,13 +627,16 @@ class Atlas:
                 ids.update(tl.targets["source_id"].dropna())
         sources = jsonable(self.sources_for(sorted(ids)))
         section = render_opportunities_section(opps.to_dict(), [t.to_dict() for t in target_lists])
-        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section],
-                                    extra_charts={"quadrant": charts.quadrant(opps.to_dict())}, version=__version__)
+        brief_html, brief_charts, brief_sheets = self._briefing_section(code, chain, year, settings)
+        html = render_region_report(d, comparison.to_dict(), sources, region_names,
+                                    extra_sections=[section, brief_html],
+                                    extra_charts={"quadrant": charts.quadrant(opps.to_dict()), **brief_charts},
+                                    version=__version__)
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(html, encoding="utf-8")
         if xlsx is not None:
-            extra = {"opportunities": opps.candidates}
+            extra = {"opportunities": opps.candidates, **brief_sheets}
             for tl in target_lists:
                 extra[f"targets {tl.node['id']}"] = tl.targets
             write_report_xlsx(xlsx, d, comparison.to_dict(), sources, extra=extra)
@@ -1079,6 +1082,21 @@ class Atlas:
         return PointMap({k: rec[k] for k in ("code", "name_zh", "name_en", "level", "lon", "lat")},
                         {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]},
                         agg[["code", "name_zh", "name_en", "lon", "lat", "firms", "nodes", "firm_names", "focus"]])
+
+    def _briefing_section(self, region: str, chain: str, year: int | None,
+                          settings: dict[str, object] | None) -> tuple[str, dict, dict[str, pd.DataFrame]]:
+        """The report's lists / plan / series / point-map section, its charts, and its Excel sheets."""
+        from chainatlas.analysis.briefing import LIST_TITLES
+        from chainatlas.report.briefing_section import render_briefing_section
+
+        lists = self.lists(region, chain, year=year, settings=settings)
+        plan = self.plan_progress(region)
+        series = self.series_for(region, chain)
+        html, specs = render_briefing_section(lists.to_dict(), plan.to_dict(), [s.to_dict() for s in series],
+                                              self.points(region, chain).to_dict())
+        sheets = {LIST_TITLES[k][0]: f for k, f in lists.frames().items()}
+        sheets["规划目标与进展"] = plan.rows
+        return html, specs, sheets
 
     def brief(self, region: str, chain: str, out: str | Path, year: int | None = None,
               settings: dict[str, object] | None = None) -> Path:
