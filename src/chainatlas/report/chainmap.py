@@ -218,6 +218,7 @@ def svg(lay: MapLayout, nodes: pd.DataFrame, firms: pd.DataFrame | None = None,
         if names:
             tip += "\n" + "\n".join(names[:25]) + ("\n…" if len(names) > 25 else "")
         dash = ' stroke-dasharray="4 3"' if status == "missing" else ""
+        ink = ("white", "#f0f0f0") if status == "strong" else ("black", "#444")  # contrast on dark green
         zh = html.escape(_label(rec.get("name_zh", node), _chars(b.w, lay.font_zh, True)))
         en = html.escape(_label(rec.get("name_en", ""), _chars(b.w, lay.font_en, False)))
         count = rec.get("firms")
@@ -230,8 +231,9 @@ def svg(lay: MapLayout, nodes: pd.DataFrame, firms: pd.DataFrame | None = None,
             f'<title>{html.escape(tip)}</title>'
             f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="4" fill="{colour}" '
             f'stroke="#555" stroke-width="0.8"{dash}/>'
-            f'<text x="{b.x + 5:.1f}" y="{b.y + b.h * 0.45:.1f}" font-size="{lay.font_zh:.1f}" class="cm-zh">{zh}</text>'
-            f'<text x="{b.x + 5:.1f}" y="{b.y + b.h * 0.82:.1f}" font-size="{lay.font_en:.1f}" fill="#444" '
+            f'<text x="{b.x + 5:.1f}" y="{b.y + b.h * 0.45:.1f}" font-size="{lay.font_zh:.1f}" fill="{ink[0]}" '
+            f'class="cm-zh">{zh}</text>'
+            f'<text x="{b.x + 5:.1f}" y="{b.y + b.h * 0.82:.1f}" font-size="{lay.font_en:.1f}" fill="{ink[1]}" '
             f'class="cm-en">{en}</text>{badge}</g>{close_a}')
     parts.append("</svg>")
     return "".join(parts)

@@ -87,9 +87,10 @@ def chain_map_png(lay: MapLayout, nodes: pd.DataFrame) -> bytes:
         zh = str(rec.get("name_zh", node))
         en = str(rec.get("name_en", ""))
         max_en = max(4, int((b.w - 8) / (lay.font_en * 0.55)))
-        ax.text(b.x + 4, b.y + b.h * 0.42, zh, fontsize=lay.font_zh, va="center")
+        ink = ("white", "#f0f0f0") if status == "strong" else ("black", "#444")  # contrast on dark green
+        ax.text(b.x + 4, b.y + b.h * 0.42, zh, fontsize=lay.font_zh, va="center", color=ink[0])
         ax.text(b.x + 4, b.y + b.h * 0.78, en if len(en) <= max_en else en[: max_en - 1] + "…",
-                fontsize=lay.font_en, color="#444", va="center")
+                fontsize=lay.font_en, color=ink[1], va="center")
         count = rec.get("firms")
         if count is not None and not (isinstance(count, float) and math.isnan(count)):
             ax.text(b.x + b.w - 4, b.y + 3, str(int(count)), fontsize=lay.font_en, ha="right", va="top")

@@ -103,7 +103,7 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
                                   f"路径{i}：每吨{labels[0]}的价值（元）", "元 yuan"),
                  f"价值阶梯 路径{i} Value ladder, path {i}", width_cm=14)
         b.note(_sources(ladder["unit_value_source"]) + _sources(ladder["coefficient_source"]),
-               ", ".join(sorted({str(y) for y in ladder["unit_value_year"].dropna()})))
+               ", ".join(sorted({plain(y) for y in ladder["unit_value_year"].dropna()})))
 
     # ---- peers
     b.heading(f"{next(sec)}、对标地区 Peer regions", 1)
@@ -148,7 +148,7 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
                             Column("region_name_zh", "所在地"), Column("basis", "依据"), Column("quantity", "数量"),
                             Column("quantity_unit", "单位"), Column("year", "年份", plain)],
             f"{t['leading'][0]} {t['leading'][1]}")
-    b.note(lists.leading["source_id"], ", ".join(sorted({str(y) for y in lists.leading["year"].dropna()})))
+    b.note(lists.leading["source_id"], ", ".join(sorted({plain(y) for y in lists.leading["year"].dropna()})))
     b.table(lists.targets, [Column("node_name_zh", "目标环节"), Column("rank", "序"), Column("name_zh", "企业"),
                             Column("region_name_zh", "所在地"), Column("distance_km", "距离(公里)", lambda v: fmt(v, 0)),
                             Column("reason_zh", "推荐理由", lambda v: clip(v, 70))],
