@@ -171,11 +171,14 @@ def region(ask: Ask) -> Page:
                 "strong": int(counts.get("strong", 0)), "missing": int(counts.get("missing", 0)),
                 "links": len(d.nodes), "overall_share": d.overall_share, "sources": d.sources})
     indicators = ask.reader.atlas.tables["indicators"].set_index("id")
+    node_names = dict(zip(ask.reader.atlas.tables["nodes"]["id"], ask.reader.atlas.tables["nodes"]["name_zh"],
+                          strict=True))
     obs = []
     for o in data["observations"]:
         name = indicators.loc[o["indicator"]] if o["indicator"] in indicators.index else None
         obs.append({**o, "indicator_zh": "" if name is None else name["name_zh"],
-                    "indicator_en": "" if name is None else name["name_en"]})
+                    "indicator_en": "" if name is None else name["name_en"],
+                    "node_zh": node_names.get(o.get("node_id") or "", "")})
     all_chains = ask.reader.answer("chains")["rows"]
     return Page(f"{rec['name_zh']} {rec['name_en']}", data, "region.html.j2",
                 {"region": rec, "parents": data["parents"], "chain_rows": chain_rows, "observations": obs,
