@@ -82,3 +82,12 @@ def test_too_large_a_chain_is_refused_not_shrunk_unreadably():
     layers, nodes, links = _chain([8] * 30)
     with pytest.raises(ValueError, match="do not fit"):
         chainmap.layout(layers, links)
+
+
+def test_every_shipped_chain_fits_one_page(shipped):
+    for cid in shipped.tables["chains"]["id"]:
+        view = shipped.chain(cid)
+        lay = chainmap.layout(view.layers, view.links)
+        x0, y0, x1, y1 = lay.bounds()
+        assert x1 <= chainmap.A4_LANDSCAPE[0] and y1 <= chainmap.A4_LANDSCAPE[1], cid
+        assert lay.font_zh >= chainmap.MIN_FONT and len(lay.boxes) == len(view.nodes), cid
