@@ -32,7 +32,7 @@ def points_chart(p: dict) -> dict | None:
         return None
     top = max(r["firms"] for r in pts) or 1
     return {"data": [{"type": "scatter", "mode": "markers+text", "x": [r["lon"] for r in pts],
-                      "y": [r["lat"] for r in pts], "text": [r["name_zh"] for r in pts], "textposition": "top center",
+                      "y": [r["lat"] for r in pts], "text": [r["name_zh"] if i < 12 else "" for i, r in enumerate(pts)], "textposition": "top center",
                       "hovertext": [f"{r['name_zh']} {r['name_en']}: {r['firms']} 家 firms · {r['firm_names']}"
                                     for r in pts], "hoverinfo": "text",
                       "marker": {"size": [8 + 40 * (r["firms"] / top) ** 0.5 for r in pts],
