@@ -75,8 +75,11 @@ def test_cli_brief_writes_docx(fixture_db, tmp_path):
 @needs_cjk
 @needs_soffice
 def test_pdf_has_chinese_text_and_embedded_fonts(fixture_atlas, tmp_path):
+    mine = tmp_path / "brief.docx"
+    mine.write_text("a file of the user's", encoding="utf-8")
     out = fixture_atlas.brief("滨州", "alu", tmp_path / "brief.pdf")
     assert out.read_bytes()[:5] == b"%PDF-"
+    assert mine.read_text(encoding="utf-8") == "a file of the user's"  # the intermediate Word file is private
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext, pdffonts) not installed")
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout

@@ -134,7 +134,7 @@ def series_png(frame: pd.DataFrame, title: str, region_label: str) -> bytes:
         a.ticklabel_format(axis="y", style="plain", useOffset=False)
         a.yaxis.set_major_formatter(matplotlib_formatter())
     ax.set_title(title, fontsize=11)
-    fig.legend(loc="upper left", fontsize=8, frameon=False)
+    fig.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     return _png(fig)
 

@@ -31,6 +31,9 @@ def write_brief(atlas: Atlas, region: str, chain: str, out: str | Path, year: in
     if suffix == ".docx":
         brief.save(out)
         return out
-    docx = out.with_suffix(".docx")
-    brief.save(docx)
-    return docx_to_pdf(docx, out)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="chainatlas-brief-") as tmp:  # never overwrite a user's .docx
+        docx = Path(tmp) / (out.stem + ".docx")
+        brief.save(docx)
+        return docx_to_pdf(docx, out)
