@@ -49,3 +49,22 @@ def test_plan_series_points_twins(client, shipped):
     focus = [p for p in points["points"] if p["focus"]]
     assert len(focus) == 1 and focus[0]["code"] == "371600" and focus[0]["firms"] > 0
     assert "地理分布" in client.get("/regions/371600/chains/aluminium/points").text
+
+
+def test_word_briefing_download(client):
+    pytest.importorskip("docx")
+    from chainatlas.errors import ChainAtlasError
+    from chainatlas.report import figures
+
+    try:
+        figures.cjk_font()
+    except ChainAtlasError:
+        pytest.skip("no CJK font installed (apt-get install fonts-wqy-microhei)")
+    import docx
+
+    response = client.get("/regions/滨州/chains/aluminium/brief.docx")
+    assert response.status_code == 200 and "wordprocessingml" in response.headers["content-type"]
+    assert "attachment" in response.headers["content-disposition"]
+    d = docx.Document(io.BytesIO(response.content))
+    assert d.paragraphs[0].text == "滨州市铝产业链简报"
+    assert client.get("/regions/nowhere-at-all/chains/aluminium/brief.docx").status_code == 404

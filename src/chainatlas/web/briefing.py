@@ -8,7 +8,13 @@ facade's ``points(R, C).to_dict()``. The lists page also offers the lists as Exc
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
 import pandas as pd
+from starlette.requests import Request
+from starlette.responses import Response
 
 from chainatlas.analysis.briefing import LIST_TITLES
 from chainatlas.report import chainmap
@@ -115,3 +121,31 @@ def points(ask: Ask) -> Page:
                                      "pts": _rows(data["points"], ["name_zh", "name_en", "firms", "nodes", "lon", "lat",
                                                                    "firm_names"])},
                 charts={"points": points_chart(data)})
+
+
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def brief_download(request: Request) -> Response:
+    """The Word briefing of a region's chain as a download (same document as ``chainatlas brief``)."""
+    from chainatlas.web.app import error_response
+
+    reader = request.app.state.reader
+    ask = Ask(request, reader, "docx")
+    try:
+        code = _region_code(ask, ask.path("region"))
+        cid = _chain_id(ask, ask.path("chain"))
+
+        def make() -> tuple[bytes, str]:
+            with tempfile.TemporaryDirectory(prefix="chainatlas-web-brief-") as tmp:
+                out = Path(tmp) / "brief.docx"
+                reader.call(lambda a: a.brief(code, cid, out))
+                name = reader.call(lambda a: a.region_record(code)["name_zh"]
+                                   + a.tables["chains"].set_index("id").loc[cid, "name_zh"] + "简报.docx")
+                return out.read_bytes(), name
+
+        body, name = reader.memo(("brief-docx", code, cid, reader.generation), make)
+    except Exception as exc:  # the one error shape every page uses
+        return error_response(exc, request.url.path, request.headers.get("accept", ""))
+    return Response(body, 200, media_type=DOCX_MEDIA,
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

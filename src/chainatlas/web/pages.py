@@ -6,7 +6,7 @@ canonical URL (``/regions/滨州`` → ``/regions/371600``), JSON twins answer i
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from chainatlas.web import analyses, briefing, browse
 from chainatlas.web.endpoint import twins
@@ -28,6 +28,7 @@ def routes() -> list[BaseRoute]:
     out += twins("/regions/{region}/opportunities", analyses.opportunities)
     out += twins("/regions/{region}/targets", analyses.targets, xlsx=True)
     out += twins("/regions/{region}/chains/{chain}/lists", briefing.lists, xlsx=True)
+    out.append(Route("/regions/{region}/chains/{chain}/brief.docx", briefing.brief_download, methods=["GET"]))
     out += twins("/regions/{region}/chains/{chain}/points", briefing.points)
     out += twins("/regions/{region}/plan", briefing.plan)
     out += twins("/regions/{region}/series", briefing.series)
@@ -49,6 +50,7 @@ ROUTES = [
      "`targets R --node N --n K --json`"),
     ("GET", "/regions/{region}/chains/{chain}/lists", "the five lists (清单), chain map, point map (+ .xlsx)",
      "`lists R --chain C --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/brief.docx", "the Word briefing (same as `chainatlas brief`)", "—"),
     ("GET", "/regions/{region}/chains/{chain}/points", "regions and firm counts at their coordinates", "points"),
     ("GET", "/regions/{region}/plan", "plan targets against actual figures", "`plan R --json`"),
     ("GET", "/regions/{region}/series?chain=", "figures with several years, region vs nation",
