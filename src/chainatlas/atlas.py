@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from chainatlas.analysis import graph as chain_graph
+from chainatlas.analysis import lists as briefing_lists
+from chainatlas.analysis.briefing import BriefingLists, PlanProgress, PointMap, Series
 from chainatlas.analysis.checks import CheckReport, check_atlas
 from chainatlas.analysis.diagnosis import (
     ChainFacts,
@@ -35,6 +37,7 @@ from chainatlas.analysis.evaluation import (
     sensitivity,
     system_from_dict,
 )
+from chainatlas.analysis.lists import ListRules
 from chainatlas.analysis.lookup import Candidate, resolve
 from chainatlas.analysis.opportunities import Opportunities, TargetList, haversine_km, rank_targets, score_candidates
 from chainatlas.analysis.settings import DiagnosisSettings
@@ -629,13 +632,16 @@ class Atlas:
         sources = jsonable(self.sources_for(sorted(ids)))
         section = render_opportunities_section(opps.to_dict(), [t.to_dict() for t in target_lists])
         io_section = self._io_report_section(code, chain, year, settings, whatif)
-        html = render_region_report(d, comparison.to_dict(), sources, region_names, extra_sections=[section, io_section],
-                                    extra_charts={"quadrant": charts.quadrant(opps.to_dict())}, version=__version__)
+        brief_html, brief_charts, brief_sheets = self._briefing_section(code, chain, year, settings)
+        html = render_region_report(d, comparison.to_dict(), sources, region_names,
+                                    extra_sections=[section, brief_html, io_section],
+                                    extra_charts={"quadrant": charts.quadrant(opps.to_dict()), **brief_charts},
+                                    version=__version__)
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(html, encoding="utf-8")
         if xlsx is not None:
-            extra = {"opportunities": opps.candidates}
+            extra = {"opportunities": opps.candidates, **brief_sheets}
             for tl in target_lists:
                 extra[f"targets {tl.node['id']}"] = tl.targets
             write_report_xlsx(xlsx, d, comparison.to_dict(), sources, extra=extra)
@@ -1163,6 +1169,190 @@ class Atlas:
         return sc.WhatIf(region=region_rec, chain=before.chain, scenario={"name": name, "changes": len(resolved)},
                          changes=change_rows, diagnosis=diagnosis, impact=impact, io=io_meta,
                          warnings=list(dict.fromkeys(warnings)), sources=sources)
+
+    # --- briefing lists ---
+    def _node_makers(self) -> pd.Series:
+        """node id → number of firm groups in the atlas making it (domestic makers, plants of one group once)."""
+        prod = self.tables["production"][["enterprise_id", "node_id"]].drop_duplicates()
+        return prod.assign(group=prod["enterprise_id"].map(self.firm_groups)).groupby("node_id")["group"].nunique()
+
+    def _import_dependence(self, ids: list[str]) -> pd.DataFrame:
+        """Import-dependence observations about nodes (subject a node, or the nation with a node)."""
+        obs = self.tables["observations"]
+        obs = obs[(obs["indicator"] == "import_dependence") & (obs["unit"] == "%")]
+        node_id = np.where(obs["subject_kind"] == "node", obs["subject_id"], obs["node_id"])
+        obs = obs.assign(node_id=node_id)
+        obs = obs[obs["node_id"].isin(ids) & ((obs["subject_kind"] == "node") | (obs["subject_id"] == "100000"))]
+        return obs[["node_id", "value", "year", "source_id"]].reset_index(drop=True)
+
+    def lists(self, region: str, chain: str, year: int | None = None, rules: ListRules | None = None,
+              settings: dict[str, object] | None = None) -> BriefingLists:
+        """The five briefing lists (重点企业, 招商目标, 短板/卡脖子, 合作伙伴, 创新平台) of a region's chain."""
+        rules = rules or ListRules()
+        d = self.diagnose(region, chain, year, settings)
+        code = d.region["code"]
+        nodes = d.nodes[["node_id", "name_zh", "name_en", "stage", "status"]]
+        leading = briefing_lists.leading_firms(d.firms, nodes, rules)
+        region_zh = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["name_zh"], strict=True))
+        leading.insert(9, "region_name_zh", leading["region"].map(region_zh))
+        choke = briefing_lists.chokepoints(nodes, self._node_makers(), self._import_dependence(list(nodes["node_id"])),
+                                           rules)
+        level = self._level_of(code)
+        counts = self.presence_counts(level)
+        inside = set(self.descendants(code)) | {p["code"] for p in self.parents(code)}
+        lacking = list(choke.loc[choke["shortfall"], "node_id"])
+        names = dict(zip(nodes["node_id"], nodes["name_zh"], strict=True))
+        rec = self.region_record(code)
+        partner_rows = briefing_lists.partners(rec, lacking, counts, self.tables["regions"], exclude=inside,
+                                               node_names=names, rules=rules)
+        opps = self.opportunities(code, chain, year=year, settings=settings)
+        rows = []
+        for tl in self.targets(code, opps, n=5, top=3):
+            if len(tl.targets):
+                rows.append(tl.targets.assign(node_id=tl.node["id"], node_name_zh=tl.node["name_zh"],
+                                              node_name_en=tl.node["name_en"]))
+        target_cols = ["node_id", "node_name_zh", "node_name_en", "rank", "id", "name_zh", "name_en", "region",
+                       "region_name_zh", "made_name_zh", "quantity", "quantity_unit", "year", "distance_km",
+                       "reason_zh", "reason_en", "source_id"]
+        targets = pd.concat(rows, ignore_index=True).reindex(columns=target_cols) if rows \
+            else pd.DataFrame(columns=target_cols)
+        order = [code] + [p["code"] for p in self.parents(code)][::-1]
+        regions = self.tables["regions"]
+        region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
+        obs = self.tables["observations"]
+        obs = obs[obs["subject_kind"] == "region"]
+        innov = briefing_lists.innovation(obs, order, self.tables["indicators"], region_names)
+        sources = sorted({s for f in (leading, targets, innov) for s in f["source_id"].dropna()}
+                         | set(choke["import_source"].dropna()))
+        return BriefingLists({k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
+                             {k: d.chain[k] for k in ("id", "name_zh", "name_en")}, leading, targets, choke,
+                             partner_rows, innov, rules.describe(), sources)
+
+    def plan_targets(self, region: str) -> pd.DataFrame:
+        """Plan targets of a region and the regions below it: the ``plan_targets`` kind, plus observations
+        of ``*_target`` indicators (how older atlases recorded them)."""
+        code = self.resolve_region(region)
+        inside = set(self.descendants(code))
+        t = self.tables["plan_targets"]
+        t = t[t["region"].isin(inside)].copy()
+        obs = self.tables["observations"]
+        legacy = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(inside)
+                     & obs["indicator"].str.endswith("_target")]
+        measured = {"capacity_target": "capacity"}  # a target whose actual figure is another indicator
+        legacy = pd.DataFrame({
+            "region": legacy["subject_id"], "park": "", "indicator": legacy["indicator"].map(
+                lambda i: measured.get(i, i)), "node_id": legacy["node_id"].fillna(""), "target": legacy["value"],
+            "unit": legacy["unit"], "comparator": legacy["comparator"].fillna("").replace("", ">="),
+            "target_year": legacy["year"], "source_id": legacy["source_id"], "note": legacy["note"]})
+        return pd.concat([t, legacy], ignore_index=True) if len(t) else legacy.reset_index(drop=True)
+
+    def plan_progress(self, region: str, as_of: int | None = None) -> PlanProgress:
+        """Plan targets against the latest actual figure of the same region, indicator and node."""
+        from chainatlas.analysis.plans import plan_progress
+
+        code = self.resolve_region(region)
+        targets = self.plan_targets(code)
+        obs = self.tables["observations"]
+        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(set(targets["region"]))
+                  & ~obs["indicator"].str.endswith("_target")]
+        actuals = obs.rename(columns={"subject_id": "region"})[
+            ["region", "indicator", "node_id", "value", "unit", "year", "source_id", "comparator"]]
+        ind = self.tables["indicators"]
+        regions = self.tables["regions"]
+        rows = plan_progress(targets, actuals, dict(zip(ind["id"], ind["name_zh"], strict=True)),
+                             dict(zip(regions["code"], regions["name_zh"], strict=True)), as_of=as_of)
+        rec = self.region_record(code)
+        sources = sorted(set(rows["target_source"].dropna()) | set(rows["actual_source"].dropna()))
+        return PlanProgress({k: rec[k] for k in ("code", "name_zh", "name_en", "level")}, rows, sources)
+
+    def series(self, region: str, indicator: str, node: str | None = None) -> Series:
+        """One indicator (of a node, if given) over the years: the region beside the nation, with growth."""
+        from chainatlas.analysis.series import series
+
+        code = self.resolve_region(region)
+        nid = self.resolve_node(node) if node else ""
+        ind = self.tables["indicators"].set_index("id")
+        if indicator not in ind.index:
+            raise ChainAtlasError(f"unknown indicator {indicator!r}; see the indicators table")
+        obs = self.tables["observations"]
+        obs = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == indicator)
+                  & (obs["node_id"].fillna("") == nid)]
+        reg, nat = obs[obs["subject_id"] == code], obs[obs["subject_id"] == "100000"]
+        unit = None
+        if nid:
+            unit = self.tables["nodes"].set_index("id").loc[nid, "unit"] if indicator in ("output", "capacity") \
+                else None
+        rows = series(reg, nat if code != "100000" else nat.iloc[0:0], unit)
+        rec = self.region_record(code)
+        node_rec = None
+        if nid:
+            n = self.tables["nodes"].set_index("id").loc[nid]
+            node_rec = {"id": nid, "name_zh": n["name_zh"], "name_en": n["name_en"]}
+        return Series({k: rec[k] for k in ("code", "name_zh", "name_en")},
+                      {"id": indicator, "name_zh": ind.loc[indicator, "name_zh"], "name_en": ind.loc[indicator, "name_en"]},
+                      node_rec, rows)
+
+    def series_for(self, region: str, chain: str | None = None, min_years: int = 2) -> list[Series]:
+        """Every figure of the region (and its chain's nodes, nationally) observed in ``min_years`` years or more."""
+        code = self.resolve_region(region)
+        ids = set(self.members.get(self.resolve_chain(chain), [])) if chain else set()
+        obs = self.tables["observations"]
+        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin([code, "100000"])
+                  & ~obs["indicator"].str.endswith("_target")]
+        obs = obs.assign(node_id=obs["node_id"].fillna(""))
+        obs = obs[(obs["node_id"] == "") & (obs["subject_id"] == code) | obs["node_id"].isin(ids)]
+        years = obs.groupby(["indicator", "node_id"])["year"].nunique()
+        keys = sorted(k for k, n in years.items() if n >= min_years)
+        return [self.series(code, i, n or None) for i, n in keys]
+
+    def points(self, region: str, chain: str) -> PointMap:
+        """Regions making the chain's nodes, with firm counts, at their coordinates (for a point map).
+
+        Firms are placed at their region's point (the atlas records a firm's region, not its address).
+        """
+        code = self.resolve_region(region)
+        cid = self.resolve_chain(chain)
+        level = self._level_of(code)
+        ids = self.members.get(cid, [])
+        firms = self._firms_with_ancestors()
+        prod = self.tables["production"]
+        made = prod[prod["node_id"].isin(ids)][["enterprise_id", "node_id"]].drop_duplicates()
+        joined = made.merge(firms[["id", "name_zh", level]], left_on="enterprise_id", right_on="id").dropna(
+            subset=[level])
+        agg = joined.groupby(level).agg(firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique"),
+                                        firm_names=("name_zh", lambda s: "、".join(sorted(set(s))[:8])))
+        regions = self.tables["regions"].set_index("code")
+        agg = agg.join(regions[["name_zh", "name_en", "lon", "lat"]], how="left").reset_index().rename(
+            columns={level: "code"})
+        agg["focus"] = agg["code"] == code
+        agg = agg.dropna(subset=["lon", "lat"]).sort_values("firms", ascending=False).reset_index(drop=True)
+        rec = self.region_record(code)
+        chain_rec = self.tables["chains"].set_index("id").loc[cid]
+        return PointMap({k: rec[k] for k in ("code", "name_zh", "name_en", "level", "lon", "lat")},
+                        {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]},
+                        agg[["code", "name_zh", "name_en", "lon", "lat", "firms", "nodes", "firm_names", "focus"]])
+
+    def _briefing_section(self, region: str, chain: str, year: int | None,
+                          settings: dict[str, object] | None) -> tuple[str, dict, dict[str, pd.DataFrame]]:
+        """The report's lists / plan / series / point-map section, its charts, and its Excel sheets."""
+        from chainatlas.analysis.briefing import LIST_TITLES
+        from chainatlas.report.briefing_section import render_briefing_section
+
+        lists = self.lists(region, chain, year=year, settings=settings)
+        plan = self.plan_progress(region)
+        series = self.series_for(region, chain)
+        html, specs = render_briefing_section(lists.to_dict(), plan.to_dict(), [s.to_dict() for s in series],
+                                              self.points(region, chain).to_dict())
+        sheets = {LIST_TITLES[k][0]: f for k, f in lists.frames().items()}
+        sheets["规划目标与进展"] = plan.rows
+        return html, specs, sheets
+
+    def brief(self, region: str, chain: str, out: str | Path, year: int | None = None,
+              settings: dict[str, object] | None = None) -> Path:
+        """Write the Chinese briefing document (``.docx``, or ``.pdf`` through LibreOffice) for a region's chain."""
+        from chainatlas.report.brief import write_brief
+
+        return write_brief(self, region, chain, out, year=year, settings=settings)
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from chainatlas.cli.main import app
 from chainatlas.errors import ChainAtlasError
+from chainatlas.report.labels import header as header_label
 
 
 def test_binzhou_fixture_ranking(fixture_atlas):
@@ -84,7 +85,7 @@ def test_targets_cli_json_and_excel(fixture_db, fixture_atlas, tmp_path):
     header = [c.value for c in wb["电解铝"][1]]
     for column in ("name_zh", "name_en", "region_name_zh", "listed", "high_tech", "chain_link", "provinces",
                    "distance_km", "reason_zh", "reason_en", "source_id"):
-        assert column in header
+        assert header_label(column) in header  # Chinese-first headers
     assert wb["电解铝"].max_row == 3  # header + two firms
 
 

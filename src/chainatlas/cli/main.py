@@ -402,3 +402,6 @@ from chainatlas.cli import whatif as _whatif_cli  # noqa: E402
 
 app.add_typer(_io_cli.app, name="io")
 app.command("whatif")(_whatif_cli.whatif)
+from chainatlas.cli.brief import register as _register_brief  # noqa: E402
+
+_register_brief(app)

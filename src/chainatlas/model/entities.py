@@ -231,11 +231,26 @@ _spec(
     Field("reason"),
     Field("source_id", references="sources", help="a published source backing the correction, if any"),
 )
+_spec(
+    "plan_targets", "plan_targets", ("region", "park", "indicator", "node_id", "target_year"),
+    "Plan targets of a region or a park (规划目标): what a plan promises by when, and where it says so.",
+    Field("region", required=True, references="regions", help="the region whose plan sets the target"),
+    Field("park", help="the park (园区) the target is for, if narrower than the region"),
+    Field("indicator", required=True, references="indicators", help="the indicator the actual figure is read from"),
+    Field("node_id", references="nodes", help="the node the target is about, if any"),
+    Field("target", "float", required=True),
+    Field("unit", required=True),
+    Field("comparator", choices=COMPARATORS, help="'>=' for 以上/不低于, '<=' for 以内/不高于; empty means '>='"),
+    Field("target_year", "int", required=True),
+    Field("base_year", "int", help="the year the plan starts from"),
+    Field("source_id", required=True, references="sources"),
+    Field("note"),
+)
 
 # Order in which kinds must be loaded so references resolve (plausibility rules name indicators).
 LOAD_ORDER = [
     "sources", "regions", "chains", "nodes", "chain_nodes", "links", "indicators", "plausibility",
-    "enterprises", "production", "observations", "corrections",
+    "enterprises", "production", "observations", "plan_targets", "corrections",
 ]
 
 

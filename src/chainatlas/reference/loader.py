@@ -22,6 +22,7 @@ DIRECTORY_KINDS = {
     "production": "production",
     "indicators": "indicators",
     "observations": "observations",
+    "plan_targets": "plan_targets",
 }
 
 

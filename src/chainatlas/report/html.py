@@ -13,7 +13,7 @@ from importlib import resources
 
 import jinja2
 
-from chainatlas.report import charts
+from chainatlas.report import chainmap, charts
 from chainatlas.results import jsonable
 
 
@@ -72,7 +72,7 @@ def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict],
     firms = pd.DataFrame(d["firms"])
     layers = d["layers"]
     links = pd.DataFrame(d["links"]) if d["links"] else pd.DataFrame(columns=["source_node", "target_node"])
-    chain_map = charts.chain_map_svg(layers, nodes, links, firms if len(firms) else None)
+    chain_map = chainmap.map_svg(layers, nodes, links, firms if len(firms) else None)
     chart_specs = {
         "sankey": charts.sankey(d),
         "ladder": charts.ladder_bars(d["value_paths"]),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from chainatlas.report.labels import relabel
 from chainatlas.results import jsonable
 
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -59,7 +60,7 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            _flat(df).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
+            relabel(_flat(df)).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
     return path
 
 
@@ -79,13 +80,13 @@ def write_targets_xlsx(path: str | Path, lists: list, sources: pd.DataFrame) -> 
         for tl in lists:
             sheet = sheet_name(f"{tl.node['name_zh']}" or tl.node["id"], used)
             df = tl.targets.reindex(columns=TARGET_COLUMNS) if len(tl.targets) else pd.DataFrame(columns=TARGET_COLUMNS)
-            df.to_excel(writer, sheet_name=sheet, index=False)
+            relabel(df).to_excel(writer, sheet_name=sheet, index=False)
             summary.append({"link": tl.node["id"], "name_zh": tl.node["name_zh"], "name_en": tl.node["name_en"],
                             "sheet": sheet, "targets": len(tl.targets), "note": tl.reason or ""})
-        pd.DataFrame(summary).to_excel(writer, sheet_name="links", index=False)
+        relabel(pd.DataFrame(summary)).to_excel(writer, sheet_name="links", index=False)
         ids = set()
         for tl in lists:
             if len(tl.targets):
                 ids.update(tl.targets["source_id"].dropna())
-        sources[sources["id"].isin(ids)].to_excel(writer, sheet_name="sources", index=False)
+        relabel(sources[sources["id"].isin(ids)]).to_excel(writer, sheet_name="sources", index=False)
     return path

@@ -391,7 +391,9 @@ def validate(batches: list[Batch], store: Store | None) -> tuple[dict[str, pd.Da
         if len(frame):
             by_kind[spec.kind].append(_typed(spec, frame, problems))
         else:
-            missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns]
+            # a JSON export of an empty kind is `[]`: no rows and no columns, so nothing to check
+            missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns] \
+                if len(batch.frame.columns) else []
             for name in missing:
                 problems.add(batch.file, None, name, None, f"a column '{name}' (required for {spec.kind})")
     typed = {k: pd.concat(v, ignore_index=True) for k, v in by_kind.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chainatlas.report import charts
+from chainatlas.report import chainmap, charts
 from chainatlas.results import jsonable
 from chainatlas.web import tables
 from chainatlas.web.browse import LEVELS, _chain_id, _region_code
@@ -69,7 +69,7 @@ def diagnosis(ask: Ask) -> Page:
     nodes = pd.DataFrame(d["nodes"])
     firms = pd.DataFrame(d["firms"])
     links = pd.DataFrame(d["links"]) if d["links"] else pd.DataFrame(columns=["source_node", "target_node"])
-    svg = charts.chain_map_svg(d["layers"], nodes, links, firms if len(firms) else None,
+    svg = chainmap.map_svg(d["layers"], nodes, links, firms if len(firms) else None,
                                link_prefix=url("chains", cid, "nodes") + "/")
     figures = {"sankey": charts.sankey(d), "ladder": charts.ladder_bars(d["value_paths"]),
                "coverage": charts.coverage_bars(d["stages"]), "top": charts.top_heaviness_bars(d["top_heaviness"]),

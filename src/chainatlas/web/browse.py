@@ -10,7 +10,7 @@ import difflib
 
 import pandas as pd
 
-from chainatlas.report import charts
+from chainatlas.report import chainmap
 from chainatlas.results import jsonable
 from chainatlas.web import tables, tilegrid
 from chainatlas.web.endpoint import Ask, Page
@@ -95,7 +95,7 @@ def chain(ask: Ask) -> Page:
         return Page("chain", data)
     leaders = tables.node_leaders(ask.reader, cid)
     counts = {nid: e["national_firms"] for nid, e in leaders.items()}
-    svg = charts.chain_map_svg(view.layers, _map_nodes(view.nodes, counts), view.links,
+    svg = chainmap.map_svg(view.layers, _map_nodes(view.nodes, counts), view.links,
                                link_prefix=url("chains", cid, "nodes") + "/")
     order = [nid for layer in view.layers for nid in layer["nodes"]]
     nodes = {n["id"]: n for n in data["nodes"]}
@@ -171,11 +171,14 @@ def region(ask: Ask) -> Page:
                 "strong": int(counts.get("strong", 0)), "missing": int(counts.get("missing", 0)),
                 "links": len(d.nodes), "overall_share": d.overall_share, "sources": d.sources})
     indicators = ask.reader.atlas.tables["indicators"].set_index("id")
+    node_names = dict(zip(ask.reader.atlas.tables["nodes"]["id"], ask.reader.atlas.tables["nodes"]["name_zh"],
+                          strict=True))
     obs = []
     for o in data["observations"]:
         name = indicators.loc[o["indicator"]] if o["indicator"] in indicators.index else None
         obs.append({**o, "indicator_zh": "" if name is None else name["name_zh"],
-                    "indicator_en": "" if name is None else name["name_en"]})
+                    "indicator_en": "" if name is None else name["name_en"],
+                    "node_zh": node_names.get(o.get("node_id") or "", "")})
     all_chains = ask.reader.answer("chains")["rows"]
     return Page(f"{rec['name_zh']} {rec['name_en']}", data, "region.html.j2",
                 {"region": rec, "parents": data["parents"], "chain_rows": chain_rows, "observations": obs,

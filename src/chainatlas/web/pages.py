@@ -6,9 +6,9 @@ canonical URL (``/regions/滨州`` → ``/regions/371600``), JSON twins answer i
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-from chainatlas.web import analyses, browse, whatif
+from chainatlas.web import analyses, briefing, browse, whatif
 from chainatlas.web.endpoint import twins
 
 
@@ -29,6 +29,11 @@ def routes() -> list[BaseRoute]:
     out += twins("/regions/{region}/targets", analyses.targets, xlsx=True)
     out += twins("/io", whatif.io_page)
     out += twins("/regions/{region}/chains/{chain}/whatif", whatif.whatif_page)
+    out += twins("/regions/{region}/chains/{chain}/lists", briefing.lists, xlsx=True)
+    out.append(Route("/regions/{region}/chains/{chain}/brief.docx", briefing.brief_download, methods=["GET"]))
+    out += twins("/regions/{region}/chains/{chain}/points", briefing.points)
+    out += twins("/regions/{region}/plan", briefing.plan)
+    out += twins("/regions/{region}/series", briefing.series)
     return out
 
 
@@ -45,6 +50,13 @@ ROUTES = [
      "`opportunities R --chain C --json`"),
     ("GET", "/regions/{region}/targets?node=&n=", "target firms with reasons (+ .xlsx)",
      "`targets R --node N --n K --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/lists", "the five lists (清单), chain map, point map (+ .xlsx)",
+     "`lists R --chain C --json`"),
+    ("GET", "/regions/{region}/chains/{chain}/brief.docx", "the Word briefing (same as `chainatlas brief`)", "—"),
+    ("GET", "/regions/{region}/chains/{chain}/points", "regions and firm counts at their coordinates", "points"),
+    ("GET", "/regions/{region}/plan", "plan targets against actual figures", "`plan R --json`"),
+    ("GET", "/regions/{region}/series?chain=", "figures with several years, region vs nation",
+     "{series: `series R --chain C --json`}"),
     ("GET", "/compare?chain=&regions=", "up to 10 regions side by side", "`compare --chain C --regions … --json`"),
     ("GET", "/map?chain=&measure=", "province tile grid (or CHAINATLAS_GEOJSON) shaded by a measure", "tiles"),
     ("GET", "/evaluate?system=&within=", "ranking under an indicator system", "`evaluate --system S --within P --json`"),
