@@ -130,9 +130,10 @@ def test_plant_bounded_by_national_market(sized):
 
 
 def test_removing_a_plant(sized):
-    w = sized.whatif("滨州", "aluminium", remove=["hongtuo-industrial:aluminium.primary"])
+    # Yunnan Shenhuo's Funing smelter: 90万吨 of primary capacity booked at the plant (Wenshan)
+    w = sized.whatif("文山", "aluminium", remove=["yunnan-shenhuo:aluminium.primary"])
     uv = sized.tables["nodes"].set_index("id").loc["aluminium.primary", "unit_value"]
-    assert w.impact["totals"]["direct_output"] == pytest.approx(-6459000 * uv / 1e4)
+    assert w.impact["totals"]["direct_output"] == pytest.approx(-900000 * uv / 1e4)
     assert w.impact["totals"]["total_value_added"] < 0
     with pytest.raises(ChainAtlasError, match="unknown enterprise"):
         sized.whatif("滨州", "aluminium", remove=["no-such-firm"])
@@ -160,8 +161,16 @@ def test_scenario_errors_name_change_and_field():
     assert parse_quantity("50,000 t") == (50000.0, "t")
 
 
-def test_without_baselines_the_result_warns(shipped):
-    w = shipped.whatif("滨州", "aluminium", add=[FOIL])
+def test_without_baselines_the_result_warns(shipped_db, tmp_path):
+    path = tmp_path / "bare.duckdb"
+    shutil.copy(shipped_db, path)
+    atlas = open_atlas(path)
+    atlas.store.con.execute("DELETE FROM observations WHERE subject_kind = 'region' AND subject_id = '371600' "
+                            "AND indicator IN ('gdp', 'industrial_value_added', 'population_resident')")
+    atlas.close()
+    atlas = open_atlas(path, read_only=True)
+    w = atlas.whatif("滨州", "aluminium", add=[FOIL])
+    atlas.close()
     assert any("upper bounds" in x for x in w.io["warnings"])
     lo, hi = w.impact["low"]["total_output"], w.impact["high"]["total_output"]
     assert lo == pytest.approx(hi)
