@@ -18,13 +18,15 @@ import pandas as pd
 from chainatlas.analysis import graph as chain_graph
 from chainatlas.analysis.checks import CheckReport, check_atlas
 from chainatlas.analysis.diagnosis import (
+    LEVELS,
     ChainFacts,
     Comparison,
     Diagnosis,
+    NationalRun,
     compare,
     diagnose,
+    diagnose_all,
     prepare_chain,
-    top_regions,
     value_ladder,
 )
 from chainatlas.analysis.evaluation import (
@@ -36,7 +38,9 @@ from chainatlas.analysis.evaluation import (
     system_from_dict,
 )
 from chainatlas.analysis.lookup import Candidate, resolve
-from chainatlas.analysis.opportunities import Opportunities, TargetList, haversine_km, rank_targets, score_candidates
+from chainatlas.analysis.opportunities import Opportunities, score_candidates
+from chainatlas.analysis.peers import check_compare, leaders
+from chainatlas.analysis.peers import peers as peers_rule
 from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
@@ -47,7 +51,7 @@ from chainatlas.store.importer import Batch, ImportReport, apply_mapping, import
 from chainatlas.store.readers import read_table
 
 LEVEL_PRIORITY = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
-STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3}
+STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3, "unknown": 4}
 
 
 def _merge_plant_groups(group: pd.Series) -> pd.Series:
@@ -234,7 +238,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_presence_cache",
+                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_target_inputs", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
@@ -546,47 +550,69 @@ class Atlas:
             return cache[key]
         view = self.chain(cid)
         ids = list(view.nodes["id"])
+        nodes = view.nodes.copy()
+        cn = self.tables["chain_nodes"]
+        if "external_input" in cn.columns:  # a node entering this chain from another one
+            ext = cn[(cn["chain_id"] == cid)].set_index("node_id")["external_input"]
+            nodes["external_input"] = nodes["id"].map(ext).fillna(False).astype(bool)
         firms = self._firms_with_ancestors()
         prod = self.tables["production"]
         prod = prod[prod["node_id"].isin(ids)].merge(
             firms.rename(columns={"id": "enterprise_id", "source_id": "firm_source_id", "note": "firm_note"}),
             on="enterprise_id", how="left")
         obs = self.tables["observations"]
+        obs = obs[obs["subject_kind"] == "region"]
         node_unit = dict(zip(view.nodes["id"], view.nodes["unit"], strict=True))
-        stats = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output") & obs["node_id"].isin(ids)]
-        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
         levels = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["level"], strict=True))
+        stats = obs[(obs["indicator"] == "output") & obs["node_id"].isin(ids)]
+        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
         stats = stats.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        shares = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output_share_national")
+        shares = obs[obs["indicator"].isin(["output_share_national", "capacity_share_national"])
                      & obs["node_id"].isin(ids) & (obs["unit"] == "%")]
         shares = shares.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        facts = prepare_chain(view.chain, view.nodes, view.links, prod, stats, firms, year, shares)
+        facts = prepare_chain(view.chain, nodes, view.links, prod, stats, firms, year, shares,
+                              baselines=self.baselines(), regions=self.tables["regions"])
         cache[key] = facts
         return facts
 
+    def baselines(self) -> pd.DataFrame:
+        """Regional and national economy sizes (industrial value added, GDP, resident population) in base units."""
+        from chainatlas.analysis.diagnosis import BASELINE_INDICATORS
+        from chainatlas.model.units import to_base
+
+        obs = self.tables["observations"]
+        b = obs[(obs["subject_kind"] == "region") & obs["indicator"].isin(BASELINE_INDICATORS)
+                & (obs["node_id"].fillna("") == "")]
+        b = b.rename(columns={"subject_id": "region"})[["region", "indicator", "year", "value", "unit", "source_id"]]
+        factors = {u: to_base(1.0, u)[0] for u in b["unit"].dropna().unique()}
+        return b.assign(value=b["value"] * b["unit"].map(factors)).reset_index(drop=True)
+
+    def _settings(self, settings: dict[str, object] | DiagnosisSettings | None) -> DiagnosisSettings:
+        return settings if isinstance(settings, DiagnosisSettings) else DiagnosisSettings().with_overrides(settings)
+
     def diagnose(self, region: str, chain: str, year: int | None = None,
                  settings: dict[str, object] | DiagnosisSettings | None = None) -> Diagnosis:
-        """Which links of ``chain`` the region has, how strong, what is missing, how much value stays.
+        """Which links of ``chain`` the region has, how strong, on what evidence, how much value stays.
 
-        ``settings`` overrides thresholds by name (see :mod:`chainatlas.analysis.settings`).
+        ``settings`` overrides thresholds by name (see :mod:`chainatlas.analysis.settings`). Memoised
+        per region, chain, year and settings.
         """
         code = self.resolve_region(region)
-        facts = self.chain_facts(chain, year)
-        if not isinstance(settings, DiagnosisSettings):
-            settings = DiagnosisSettings().with_overrides(settings)
-        return diagnose(facts, self.region_record(code), settings)
+        cid = self.resolve_chain(chain)
+        s = self._settings(settings)
+        key = (code, cid, year, s.key())
+        cache = self.__dict__.setdefault("_diagnosis_cache", {})
+        if key not in cache:
+            cache[key] = diagnose(self.chain_facts(cid, year), self.region_record(code), s)
+        return cache[key]
 
     def compare(self, chain: str, regions: list[str] | None = None, year: int | None = None,
-                level: str = "prefecture", n: int = 8,
+                level: str = "prefecture", n: int | None = None,
                 settings: dict[str, object] | None = None) -> Comparison:
-        """Headline diagnosis figures for up to 10 regions; default: the chain's top regions of ``level``."""
-        facts = self.chain_facts(chain, year)
-        codes = list(dict.fromkeys(self.resolve_region(r) for r in regions)) if regions \
-            else top_regions(facts, level, n)
-        if len(codes) > 10:
-            raise ChainAtlasError(f"compare takes at most 10 regions, got {len(codes)}")
-        s = DiagnosisSettings().with_overrides(settings)
-        return compare([diagnose(facts, self.region_record(c), s) for c in codes])
+        """Headline diagnosis figures for up to ``compare_cap`` regions; default: the chain's leaders of ``level``."""
+        codes = [self.resolve_region(r) for r in regions] if regions else self.leaders(chain, level, n, year)
+        codes = check_compare(codes)
+        return compare([self.diagnose(c, chain, year, settings) for c in codes])
 
     def value_ladder(self, path: list[str]) -> pd.DataFrame:
         """Value per unit of the path's first node along any path of nodes (see ``analysis.diagnosis``)."""
@@ -605,12 +631,9 @@ class Atlas:
 
         diagnosis = self.diagnose(region, chain, year, settings)
         code = diagnosis.region["code"]
-        level = diagnosis.region["level"] if diagnosis.region["level"] in ("province", "prefecture", "county") \
-            else "province"
-        facts = self.chain_facts(chain, year)
-        peer_codes = [self.resolve_region(p) for p in peers] if peers else top_regions(facts, level, 8)
-        if code not in peer_codes:
-            peer_codes = [code] + peer_codes[:9]
+        peer_codes = [self.resolve_region(p) for p in peers] if peers else None
+        if peer_codes is None or code not in peer_codes:
+            peer_codes = self.peers(code, chain, year) if peer_codes is None else peers_rule(code, peer_codes)
         comparison = self.compare(chain, peer_codes, year, settings=settings)
         d = diagnosis.to_dict()
         sources = jsonable(self.sources_for(d["sources"]))
@@ -914,6 +937,29 @@ class Atlas:
     def check(self) -> CheckReport:
         """Validate the loaded atlas (see :mod:`chainatlas.analysis.checks`)."""
         return check_atlas(self.tables)
+
+    # --- diagnosis: national runs, leaders and peers ---
+    def _level(self, level: str) -> str:
+        if level not in LEVELS:
+            raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        return level
+
+    def diagnose_all(self, chain: str, level: str = "prefecture", year: int | None = None,
+                     settings: dict[str, object] | DiagnosisSettings | None = None) -> NationalRun:
+        """Every region of ``level`` diagnosed for ``chain`` in one vectorised pass (same numbers as ``diagnose``)."""
+        regions = self.tables["regions"]
+        names = regions.loc[regions["level"] == self._level(level), ["code", "name_zh", "name_en"]]
+        return diagnose_all(self.chain_facts(chain, year), level, self._settings(settings), names)
+
+    def leaders(self, chain: str, level: str = "prefecture", n: int | None = None, year: int | None = None,
+                settings: dict[str, object] | DiagnosisSettings | None = None) -> list[str]:
+        """The chain's leading regions of ``level`` nationally (see :mod:`chainatlas.analysis.peers`)."""
+        return leaders(self.chain_facts(chain, year), self._level(level), n, self._settings(settings))
+
+    def peers(self, region: str, chain: str, year: int | None = None, n: int | None = None) -> list[str]:
+        """The region followed by the chain's leaders of its level: the default comparison set."""
+        code = self.resolve_region(region)
+        return peers_rule(code, self.leaders(chain, self._level_of(code), year=year), n)
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]
