@@ -42,6 +42,7 @@ from chainatlas.analysis.opportunities import Opportunities, score_candidates
 from chainatlas.analysis.peers import check_compare, leaders
 from chainatlas.analysis.peers import peers as peers_rule
 from chainatlas.analysis.settings import DiagnosisSettings
+from chainatlas.analysis.targets import TargetList
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
 from chainatlas.results import Result, jsonable
@@ -538,8 +539,10 @@ class Atlas:
 
     @cached_property
     def firm_groups(self) -> pd.Series:
-        """firm id → group key (stock code, parent code in the note, or ``<id>-<place>`` plants)."""
-        return _merge_plant_groups(self.tables["enterprises"].set_index("id").apply(_group_key, axis=1))
+        """firm id → group key (``group_id`` record, stock code, parent code in the note, ``<id>-<place>``)."""
+        from chainatlas.analysis.targets import group_keys
+
+        return group_keys(self.tables["enterprises"])
 
     def chain_facts(self, chain: str, year: int | None = None) -> ChainFacts:
         """The facts of one chain and year that every regional diagnosis reuses (cached)."""
@@ -731,11 +734,37 @@ class Atlas:
         return score_candidates(region={k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
                                 chain_ids=chain_ids, nodes=nodes, graph=g, status=status, density=density,
                                 province_present=province_present, node_hhi=node_hhi,
-                                national_value=national_value, chain_of=chain_of, weights=weights)
+                                national_value=national_value, chain_of=chain_of, weights=weights,
+                                capped=self.capped_nodes())
+
+    def capped_nodes(self) -> dict[str, str]:
+        """Nodes whose national capacity is capped: a national ``capacity`` observation with comparator ``<=``."""
+        obs = self.tables["observations"]
+        if "comparator" not in obs.columns:
+            return {}
+        caps = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] == "100000")
+                   & (obs["indicator"] == "capacity") & obs["comparator"].isin(["<=", "<"])]
+        return {r["node_id"]: f"national capacity capped at {r['value']:g} {r['unit']} ({int(r['year'])}, "
+                f"{r['source_id']})" for r in caps.to_dict(orient="records")}
+
+    @cached_property
+    def _target_inputs(self) -> dict:
+        """What every target list reuses, computed once per atlas: latest production per firm × node,
+        distinct firm × node pairs and firms with group key and the provinces their group is in."""
+        prod = self.tables["production"]
+        latest = prod.sort_values("year", kind="stable").drop_duplicates(["enterprise_id", "node_id"], keep="last")
+        firms = self._firms_with_ancestors().copy()
+        firms["group"] = firms["id"].map(self.firm_groups)
+        firms["group_provinces"] = firms["group"].map(firms.groupby("group")["province"].nunique())
+        return {"latest": latest, "made": prod[["enterprise_id", "node_id"]].drop_duplicates(), "firms": firms,
+                "nodes": self.tables["nodes"].set_index("id")}
 
     def targets(self, region: str, node: str | Opportunities, n: int = 20, top: int = 5,
                 weights: dict[str, float] | None = None) -> TargetList | list[TargetList]:
         """Firms outside the region to attract for a link (or for the top links of an opportunity list)."""
+        from chainatlas.analysis.settings import limit
+        from chainatlas.analysis.targets import rank_targets, target_candidates
+
         if isinstance(node, Opportunities):
             picks = node.candidates[node.candidates["action"] != "watch"].head(top)["node_id"]
             return [self.targets(region, nid, n=n, weights=weights) for nid in picks]
@@ -743,66 +772,27 @@ class Atlas:
             raise ChainAtlasError(f"n must be at least 1, not {n}")
         code = self.resolve_region(region)
         nid = self.resolve_node(node)
-        nodes = self.tables["nodes"].set_index("id", drop=False)
-        node_rec = {k: nodes.loc[nid, k] for k in ("id", "name_zh", "name_en", "unit", "stage")}
+        inputs = self._target_inputs
+        nodes = inputs["nodes"]
+        node_rec = {"id": nid, **{k: nodes.loc[nid, k] for k in ("name_zh", "name_en", "unit", "stage")}}
         rec = self.region_record(code)
         region_rec = {k: rec[k] for k in ("code", "name_zh", "name_en", "level")}
-        inside = set(self.descendants(code))
-        firms = self._firms_with_ancestors()
-        prod = self.tables["production"]
-        makers = prod[prod["node_id"] == nid]
+        latest = inputs["latest"]
+        makers = latest[latest["node_id"] == nid]
         substitute = False
         if makers.empty:
             _, proximity = self.relatedness("prefecture")
             if nid in proximity.index:
                 near = proximity.loc[nid].drop(nid, errors="ignore")
-                near = near[near > 0].sort_values(ascending=False).head(3)
-                makers = prod[prod["node_id"].isin(near.index)]
+                near = near[near > 0].sort_values(ascending=False).head(limit("substitute_count"))
+                makers = latest[latest["node_id"].isin(near.index)]
                 substitute = True
-        makers = makers.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
-        group = self.firm_groups
-        local_groups = set(group[firms.loc[firms["region"].isin(inside), "id"]])
-        # a firm already in the region, or a group with a plant there, is not a target
-        makers = makers[~makers["enterprise_id"].map(group).isin(local_groups)]
-        if makers.empty:
-            return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(), n=n, weights=weights)
-        local_firms = firms.loc[firms["region"].isin(inside), "id"]
-        local_nodes = set(prod.loc[prod["enterprise_id"].isin(local_firms), "node_id"])
-        links = self.tables["links"]
-        supplies = links[links["target_node"].isin(local_nodes)].groupby("source_node")["target_node"].apply(list)
-        buys = links[links["source_node"].isin(local_nodes)].groupby("target_node")["source_node"].apply(list)
-        made_by_firm = prod.groupby("enterprise_id")["node_id"].apply(set)
-        provinces_of_group = firms.assign(group=firms["id"].map(group)).groupby("group")["province"].nunique()
-        regions = self.tables["regions"].set_index("code")
-        rows = []
-        for m in makers.to_dict(orient="records"):
-            f = firms[firms["id"] == m["enterprise_id"]].iloc[0]
-            link_en, link_zh = [], []
-            for x in sorted(made_by_firm.get(f["id"], set())):
-                for t in supplies.get(x, []):
-                    link_en.append(f"its {x} feeds local {t}")
-                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}供本地{nodes.loc[t, 'name_zh']}")
-                for t in buys.get(x, []):
-                    link_en.append(f"its {x} uses local {t}")
-                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}使用本地{nodes.loc[t, 'name_zh']}")
-            fr = regions.loc[f["region"]] if f["region"] in regions.index else None
-            distance = haversine_km(rec.get("lon"), rec.get("lat"), fr["lon"], fr["lat"]) if fr is not None else np.nan
-            qty = m["output"] if not pd.isna(m["output"]) else m["capacity"]
-            rows.append({
-                "id": f["id"], "name_zh": f["name_zh"], "name_en": f["name_en"], "region": f["region"],
-                "region_name_zh": fr["name_zh"] if fr is not None else "", "region_name_en": fr["name_en"] if fr is not None
-                else "", "province": f["province"], "listed": bool(f["listed"]) if not pd.isna(f["listed"]) else False,
-                "exchange": f["exchange"], "stock_code": f["stock_code"],
-                "high_tech": bool(f["high_tech"]) if not pd.isna(f["high_tech"]) else False,
-                "made_node": m["node_id"], "made_name_zh": nodes.loc[m["node_id"], "name_zh"],
-                "made_name_en": nodes.loc[m["node_id"], "name_en"], "substitute": substitute,
-                "quantity": qty, "quantity_unit": nodes.loc[m["node_id"], "unit"], "revenue": m["revenue"],
-                "year": m["year"], "chain_link": "; ".join(link_en[:3]), "chain_link_zh": "；".join(link_zh[:3]),
-                "provinces": int(provinces_of_group.get(group.get(f["id"]), 1)),
-                "same_province": bool(f["province"] == self.region_levels.set_index("code").loc[code, "province"]),
-                "distance_km": distance, "source_id": m["source_id"],
-            })
-        return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(rows), n=n, weights=weights)
+        province = self.region_levels.set_index("code").loc[code, "province"]
+        candidates = target_candidates(
+            makers=makers, firms=inputs["firms"], made=inputs["made"], links=self.tables["links"], nodes=nodes,
+            regions=self.tables["regions"], inside=set(self.descendants(code)), province=province,
+            home={"lon": rec.get("lon"), "lat": rec.get("lat")}, substitute=substitute)
+        return rank_targets(region=region_rec, node=node_rec, candidates=candidates, n=n, weights=weights)
 
     def activity_matrix(self, level: str = "prefecture", measure: str = "firms", chain: str | None = None,
                         year: int | None = None) -> pd.DataFrame:

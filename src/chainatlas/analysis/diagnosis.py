@@ -349,6 +349,14 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
          "atlas firms (sum; partial coverage)"], "")
     t["national_source"] = np.select([e_share & ~pd.isna(share_nat_src), e_stat, e_firm & firm_official],
                                      [share_nat_src, t["stat_nat_source"], firm_nat_src], None)
+    # links without a local share still show the nation's latest figure (for value coverage and context)
+    fill = np.isnan(nat_q)
+    latest = facts.national.reindex(t["node_id"])
+    t.loc[fill, "national_quantity"] = latest["national_quantity"].to_numpy(dtype=float)[fill]
+    t.loc[fill, "national_year"] = latest["national_year"].to_numpy(dtype=float)[fill]
+    t.loc[fill, "national_basis"] = np.where(latest["national_basis"].to_numpy()[fill] == "statistics",
+                                             "statistics (latest)", latest["national_basis"].to_numpy()[fill])
+    t.loc[fill, "national_source"] = latest["national_source"].replace("", None).to_numpy()[fill]
     # the local quantity (for output value): an official statistic, else share × national, else firms
     stat_q = t["stat_value"].to_numpy(dtype=float)
     is_output_share = (t["share_indicator"] == "output_share_national").to_numpy()
