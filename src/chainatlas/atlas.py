@@ -744,7 +744,7 @@ class Atlas:
             return {}
         caps = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] == "100000")
                    & (obs["indicator"] == "capacity") & obs["comparator"].isin(["<=", "<"])]
-        return {r["node_id"]: f"national capacity capped at {r['value']:g} {r['unit']} ({int(r['year'])}, "
+        return {r["node_id"]: f"national capacity capped at {r['value']:,.0f} {r['unit']} ({int(r['year'])}, "
                 f"{r['source_id']})" for r in caps.to_dict(orient="records")}
 
     @cached_property
