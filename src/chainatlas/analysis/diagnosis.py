@@ -350,7 +350,7 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     t["national_source"] = np.select([e_share & ~pd.isna(share_nat_src), e_stat, e_firm & firm_official],
                                      [share_nat_src, t["stat_nat_source"], firm_nat_src], None)
     # links without a local share still show the nation's latest figure (for value coverage and context)
-    fill = np.isnan(nat_q)
+    fill = np.isnan(nat_q) & ~e_share  # an official share keeps its own (possibly unknown) national figure
     latest = facts.national.reindex(t["node_id"])
     t.loc[fill, "national_quantity"] = latest["national_quantity"].to_numpy(dtype=float)[fill]
     t.loc[fill, "national_year"] = latest["national_year"].to_numpy(dtype=float)[fill]
