@@ -81,6 +81,31 @@ class ChainFacts:
     ladders: list[tuple[list[str], pd.DataFrame]] = field(default_factory=list)
     memo: dict = field(default_factory=dict)  # (level, settings key) → link table
 
+    @property
+    def by_level(self) -> dict[str, pd.DataFrame]:
+        """Per level, rows with a local firm or figure: region, node_id, quantity, basis, firms, sources
+        (the shape the dashboard's node leaders read; default settings)."""
+        if "by_level" not in self.memo:
+            out = {}
+            for level in LEVELS:
+                t = link_table(self, level)
+                t = t[(t["firms"] > 0) | t["quantity"].notna()]
+                f = self.firms[self.firms[level].notna() & self.firms["quantity"].notna()]
+                firm_src = f.groupby([level, "node_id"])["source_id"].unique()
+                keys = pd.MultiIndex.from_arrays([t["region"], t["node_id"]])
+                fs = firm_src.reindex(keys).to_numpy()
+                sources = []
+                for a, b, c, basis in zip(t["stat_source"], t["share_source"], fs, t["quantity_basis"], strict=True):
+                    own = [x for x in (a, b) if isinstance(x, str) and x]
+                    if str(basis).startswith("firms") and isinstance(c, np.ndarray):
+                        own += [str(x) for x in c]
+                    sources.append(sorted(set(own)))
+                out[level] = t.assign(basis=t["quantity_basis"], sources=sources)[
+                    ["region", "node_id", "quantity", "basis", "firms", "sources", "quantity_year", "national_share",
+                     "evidence", "status"]].reset_index(drop=True)
+            self.memo["by_level"] = out
+        return self.memo["by_level"]
+
 
 def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame:
     if year is not None:
