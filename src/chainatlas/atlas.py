@@ -707,14 +707,14 @@ class Atlas:
         status: dict[str, str] = {}
         chain_of: dict[str, str] = {}
         national_value: dict[str, float] = {}
+        rec = self.region_record(code)
         for cid in chain_ids:
-            d = self.diagnose(code, cid, year, settings)
-            for rec in d.nodes.to_dict(orient="records"):
-                prev = status.get(rec["node_id"])
-                if prev is None or STATUS_ORDER[rec["status"]] < STATUS_ORDER[prev]:
-                    status[rec["node_id"]] = rec["status"]
-                chain_of.setdefault(rec["node_id"], cid)
-                national_value[rec["node_id"]] = rec["national_output_value"]
+            for node_id, st, nat_value in self._link_rows(code, rec["level"], cid, year, settings):
+                prev = status.get(node_id)
+                if prev is None or STATUS_ORDER[st] < STATUS_ORDER[prev]:
+                    status[node_id] = st
+                chain_of.setdefault(node_id, cid)
+                national_value[node_id] = nat_value
         level = self._level_of(code)
         density_frame, _ = self.relatedness(level)
         density = density_frame.loc[code].to_dict() if code in density_frame.index else {}
@@ -929,6 +929,25 @@ class Atlas:
         return check_atlas(self.tables)
 
     # --- diagnosis: national runs, leaders and peers ---
+    def _link_rows(self, code: str, level: str, chain: str, year: int | None,
+                   settings: dict[str, object] | DiagnosisSettings | None) -> list[tuple[str, str, float]]:
+        """(node, status, national output value in yuan) of one region, read from the level's link table
+        (the same rows a full diagnosis reads, without building the whole result)."""
+        from chainatlas.analysis.diagnosis import link_table
+
+        if level not in LEVELS:
+            d = self.diagnose(code, chain, year, settings)
+            return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
+        facts = self.chain_facts(chain, year)
+        t = link_table(facts, level, self._settings(settings))
+        rows = t[t["region"] == code]
+        if rows.empty:
+            d = self.diagnose(code, chain, year, settings)
+            return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
+        value = rows["national_quantity"].to_numpy(dtype=float) * rows["node_id"].map(
+            facts.nodes["unit_value"].astype(float)).to_numpy(dtype=float)
+        return list(zip(rows["node_id"], rows["status"], value, strict=True))
+
     def _level(self, level: str) -> str:
         if level not in LEVELS:
             raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
