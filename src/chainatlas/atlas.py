@@ -239,7 +239,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_target_inputs", "_presence_cache",
+                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_target_inputs", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
@@ -728,7 +728,11 @@ class Atlas:
         prod = self.tables["production"]
         province_present = set(prod.loc[prod["enterprise_id"].isin(neighbours), "node_id"])
         members = set(status)
-        g = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        graphs = self.__dict__.setdefault("_graph_cache", {})
+        key = frozenset(members)
+        if key not in graphs:
+            graphs[key] = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        g = graphs[key]
         nodes = self.tables["nodes"].set_index("id", drop=False)
         rec = self.region_record(code)
         return score_candidates(region={k: rec[k] for k in ("code", "name_zh", "name_en", "level")},

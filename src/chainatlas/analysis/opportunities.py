@@ -41,8 +41,9 @@ RECYCLING_MARKERS = ("scrap", "recycled", "recycled-rod")
 CANDIDATE_STATUSES = ("missing", "weak", "unknown")
 WATCH_FACTOR = 0.5
 COMPONENT_MEANING = {
-    "value_uplift": "unit value minus the cost of its inputs per unit (coefficient × input unit value, 1:1 when "
-                    "unknown), as a percentile among candidates counted in the same unit",
+    "value_uplift": "unit value minus the cost of its inputs per unit (coefficient × input unit value; 1:1 only "
+                    "between nodes of the same unit, else unknown), as a percentile among candidates counted in "
+                    "the same unit",
     "density": "Σ presence × proximity / Σ proximity over the node's proximity row (firm-count RCA presence "
                "across regions of the same level; minimum conditional probability proximity)",
     "input_coverage": "share of the node's direct inputs (weighted by input coefficient × unit value where known) "
@@ -164,11 +165,12 @@ def score_candidates(
     w = check_weights(weights)
     present = {n for n, s in status.items() if s in ("strong", "present", "weak")}
     capped = capped or {}
+    records = nodes.to_dict(orient="index")
     rows = []
     for node, st in status.items():
         if st not in CANDIDATE_STATUSES:
             continue
-        rec = nodes.loc[node]
+        rec = records[node]
         inputs = list(graph.predecessors(node)) if node in graph else []
         outputs = list(graph.successors(node)) if node in graph else []
         uv = rec["unit_value"]
@@ -176,8 +178,11 @@ def score_candidates(
         weights_in, covered = [], []
         for i in inputs:
             coef = graph.edges[i, node].get("coefficient")
+            irec = records.get(i, {})
+            iuv = irec.get("unit_value", math.nan)
+            if _nan(coef) and irec.get("unit") != rec["unit"]:
+                iuv = math.nan  # no coefficient between different units: the cost is not comparable
             coef = 1.0 if _nan(coef) else float(coef)
-            iuv = nodes.loc[i, "unit_value"] if i in nodes.index else math.nan
             if _nan(iuv):
                 cost_known = False
             else:
