@@ -752,7 +752,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         table["rule"] = "the nation itself"
     else:
         table["rule"] = [rule_text(r, s) for r in table.to_dict(orient="records")]
-    for col in ("rank", "rank_by_firms"):
+    for col in ("rank", "rank_by_firms", "quantity_year", "national_year", "share_year"):
         table[col] = pd.Series([None if _isnan(v) else int(v) for v in table[col]], index=table.index, dtype=object)
     firms = _local_firms(facts, code, level)
     firm_sources = firms.dropna(subset=["source_id"]).groupby("node_id")["source_id"].agg(lambda v: sorted(set(v)))
@@ -823,7 +823,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     sources.discard("")
     years = set()
     for col in ("share_year", "quantity_year"):
-        years.update(int(y) for y in table[col].dropna())
+        years.update(int(y) for y in table[col] if y is not None)
     return Diagnosis(
         region=region, chain=_chain_summary(facts.chain), year=facts.year, settings=s.describe(), nodes=table,
         stages=_stages(table), overall_share=overall, top_heaviness=top_heaviness(table, firms, facts, s),

@@ -96,7 +96,10 @@ def chain_map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, 
 
 
 def sankey(diagnosis_dict: dict) -> dict | None:
-    """Plotly Sankey of the region's output value along the chain's main paths (yuan per link)."""
+    """Plotly Sankey of the region's output value along the chain's main paths (yuan per link).
+
+    A flow a → b carries b's local output value; an input a the region is not known to make is labelled so.
+    """
     nodes = {n["node_id"]: n for n in diagnosis_dict["nodes"]}
     labels: list[str] = []
     index: dict[str, int] = {}
@@ -105,7 +108,8 @@ def sankey(diagnosis_dict: dict) -> dict | None:
         if node not in index:
             index[node] = len(labels)
             rec = nodes[node]
-            labels.append(f"{rec['name_zh']} {rec['name_en']}")
+            outside = rec.get("status") in ("missing", "unknown")
+            labels.append(f"{rec['name_zh']} {rec['name_en']}" + ("（非本地 not made here）" if outside else ""))
         return index[node]
 
     src, dst, val, text = [], [], [], []
@@ -193,10 +197,18 @@ def top_heaviness_bars(top: dict) -> dict | None:
                    "title": {"text": f"结构 Mix ({top.get('measure')})"}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}}}
 
 
+def _stage_count(stage: dict, key: str) -> int:
+    """Links of a stage with one status; the stage table's ``present`` counts strong and weak links too."""
+    if key == "present":
+        return stage["present"] - stage.get("strong", 0) - stage.get("weak", 0)
+    return stage.get(key, 0)
+
+
 def coverage_bars(stages: list[dict]) -> dict:
+    """Links per stage stacked by status: the bars add up to the stage's links."""
     labels = [STAGE_LABELS[s["stage"]] for s in stages]
     return {"data": [
-        {"type": "bar", "name": status_label, "x": labels, "y": [s[key] for s in stages],
+        {"type": "bar", "name": status_label, "x": labels, "y": [_stage_count(s, key) for s in stages],
          "marker": {"color": STATUS_COLOURS[key]}}
         for key, status_label in STATUS_LABELS.items() if key != "unknown"] + [
         {"type": "bar", "name": STATUS_LABELS["unknown"], "x": labels, "y": [s.get("unknown", 0) for s in stages],
