@@ -937,14 +937,14 @@ class Atlas:
                    settings: dict[str, object] | DiagnosisSettings | None) -> list[tuple[str, str, float]]:
         """(node, status, national output value in yuan) of one region, read from the level's link table
         (the same rows a full diagnosis reads, without building the whole result)."""
-        from chainatlas.analysis.diagnosis import link_table
+        from chainatlas.analysis.diagnosis import link_table, plain
 
         if level not in LEVELS:
             d = self.diagnose(code, chain, year, settings)
             return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
         facts = self.chain_facts(chain, year)
         t = link_table(facts, level, self._settings(settings))
-        rows = t[t["region"] == code]
+        rows = plain(t[t["region"] == code])
         if rows.empty:
             d = self.diagnose(code, chain, year, settings)
             return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))

@@ -89,7 +89,7 @@ class ChainFacts:
             out = {}
             for level in LEVELS:
                 t = link_table(self, level)
-                t = t[(t["firms"] > 0) | t["quantity"].notna()]
+                t = plain(t[(t["firms"] > 0) | t["quantity"].notna()])
                 f = self.firms[self.firms[level].notna() & self.firms["quantity"].notna()]
                 firm_src = f.groupby([level, "node_id"])["source_id"].unique()
                 keys = pd.MultiIndex.from_arrays([t["region"], t["node_id"]])
@@ -299,10 +299,31 @@ def baseline_shares(baselines: pd.DataFrame | None, year: int | None = None) -> 
 
 
 # --------------------------------------------------------------------------- the table for a whole level
+QUANTITY_BASES = ("", "statistics", "official share × national output", "firms:output", "firms:capacity",
+                  "firms:capacity+output", "firms:")
+NATIONAL_BASES = ("", "official share", "statistics (same year)", "statistics (year of the firm figures)",
+                  "atlas firms (sum; partial coverage)", "statistics (latest)")
+OFFICIAL_TOTALS = ("official share", "statistics (same year)", "statistics (year of the firm figures)")
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with categorical columns (the link table's compact strings) as plain objects."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: object for c in cats}) if cats else frame
+
+
+def _scatter(n: int, pos: np.ndarray, values: np.ndarray, fill: object = np.nan, dtype: object = float) -> np.ndarray:
+    out = np.full(n, fill, dtype=dtype)
+    ok = pos >= 0
+    out[pos[ok]] = values[ok]
+    return out
+
+
 def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.DataFrame:
     """Every region of ``level`` × every node: quantity, share, evidence, rank, status (memoised).
 
-    One vectorised pass; :func:`diagnose` and :func:`diagnose_all` both read from it.
+    One vectorised pass over a region × node grid addressed by integer positions (no joins on
+    strings); :func:`diagnose` and :func:`diagnose_all` both read from it.
     """
     s = settings or DiagnosisSettings()
     key = (level, s.key())
@@ -314,115 +335,145 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     shares = facts.shares[facts.shares["level"] == level]
     codes = sorted(set(facts.regions.get(level, [])) | set(cells["region"]) | set(stats["region"])
                    | set(shares["region"]))
-    grid = pd.MultiIndex.from_product([codes, node_ids], names=["region", "node_id"]).to_frame(index=False)
-    t = grid.merge(cells, on=["region", "node_id"], how="left")
-    t = t.merge(stats.drop(columns="level").rename(columns={"year": "stat_year", "value": "stat_value",
-                                                            "source_id": "stat_source", "nat_value": "stat_nat",
-                                                            "nat_source": "stat_nat_source"}),
-                on=["region", "node_id"], how="left")
-    t = t.merge(shares.drop(columns="level").rename(columns={"year": "share_year", "value": "share_value",
-                                                             "source_id": "share_source", "indicator": "share_indicator",
-                                                             "comparator": "share_comparator"}),
-                on=["region", "node_id"], how="left")
-    t["firms"] = t["firms"].fillna(0).astype(int)
-    nby = facts.national_by_year.set_index(["node_id", "year"])["value"]
-    nby_src = facts.national_by_year.set_index(["node_id", "year"])["source_id"]
+    n_r, n_n = len(codes), len(node_ids)
+    size = n_r * n_n
+    region_index, node_index = pd.Index(codes), pd.Index(node_ids)
 
-    def national_at(years: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        idx = pd.MultiIndex.from_arrays([t["node_id"], years.fillna(-1).astype(int)])
-        return nby.reindex(idx).to_numpy(dtype=float), nby_src.reindex(idx).to_numpy(dtype=object)
+    def pos(frame: pd.DataFrame) -> np.ndarray:
+        r = region_index.get_indexer(frame["region"])
+        c = node_index.get_indexer(frame["node_id"])
+        return np.where((r >= 0) & (c >= 0), r * n_n + c, -1)
+
+    def num(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+
+    def obj(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return frame[col].astype(object).to_numpy()
+
+    node_of = np.tile(np.arange(n_n), n_r)
+    p = pos(cells)
+    firms = _scatter(size, p, num(cells, "firms"), 0.0).astype(int)
+    firm_q = _scatter(size, p, num(cells, "firm_quantity"))
+    firm_year = _scatter(size, p, num(cells, "firm_year"))
+    firm_year_min = _scatter(size, p, num(cells, "firm_year_min"))
+    firm_kinds = _scatter(size, p, obj(cells, "firm_kinds"), "", object)
+    p = pos(stats)
+    stat_value = _scatter(size, p, num(stats, "value"))
+    stat_year = _scatter(size, p, num(stats, "year"))
+    stat_nat = _scatter(size, p, num(stats, "nat_value"))
+    stat_source = _scatter(size, p, obj(stats, "source_id"), None, object)
+    stat_nat_source = _scatter(size, p, obj(stats, "nat_source"), None, object)
+    p = pos(shares)
+    share_value = _scatter(size, p, num(shares, "value"))
+    share_year_raw = _scatter(size, p, num(shares, "year"))
+    share_source = _scatter(size, p, obj(shares, "source_id"), None, object)
+    share_comp = _scatter(size, p, obj(shares, "comparator"), "=", object)
+    share_output = _scatter(size, p, (shares["indicator"] == "output_share_national").to_numpy(), False, bool)
+
+    # official national figures by (node, year), looked up by position
+    nby = facts.national_by_year
+    years = np.unique(np.concatenate([nby["year"].to_numpy(dtype=float), [0.0]]))
+    nat_grid = np.full((n_n, len(years)), np.nan)
+    src_grid = np.full((n_n, len(years)), None, dtype=object)
+    ni = node_index.get_indexer(nby["node_id"])
+    yi = np.searchsorted(years, nby["year"].to_numpy(dtype=float))
+    ok = ni >= 0
+    nat_grid[ni[ok], yi[ok]] = nby["value"].to_numpy(dtype=float)[ok]
+    src_grid[ni[ok], yi[ok]] = nby["source_id"].astype(object).to_numpy()[ok]
+
+    def national_at(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        y = np.nan_to_num(year, nan=-1.0)
+        j = np.clip(np.searchsorted(years, y), 0, len(years) - 1)
+        hit = years[j] == y
+        return np.where(hit, nat_grid[node_of, j], np.nan), np.where(hit, src_grid[node_of, j], None)
 
     nat_firm_sum = facts.firms[facts.firms["quantity"].notna()].groupby("node_id")["quantity"].sum()
-    for col in ("share_value", "stat_value", "stat_nat", "firm_quantity", "firm_year", "firm_year_min", "stat_year",
-                "share_year"):
-        t[col] = pd.to_numeric(t[col], errors="coerce").astype(float)
-    has_share = t["share_value"].notna().to_numpy(dtype=bool)
-    has_stat_pair = (t["stat_value"].notna() & t["stat_nat"].notna() & (t["stat_nat"] > 0)).to_numpy(dtype=bool)
-    has_firm_q = t["firm_quantity"].notna().to_numpy(dtype=bool)
-    share_nat, share_nat_src = national_at(t["share_year"])
-    firm_nat, firm_nat_src = national_at(t["firm_year"])
-    same_year = (t["firm_year"].astype(float) == t["firm_year_min"].astype(float)).to_numpy(dtype=bool)
-    firm_official = np.asarray(has_firm_q & ~np.isnan(firm_nat) & same_year, dtype=bool)
-    atlas_nat = t["node_id"].map(nat_firm_sum).to_numpy(dtype=float)
+    atlas_nat = nat_firm_sum.reindex(node_ids).to_numpy(dtype=float)[node_of]
+    has_share = ~np.isnan(share_value)
+    has_stat_pair = ~np.isnan(stat_value) & (stat_nat > 0)
+    has_firm_q = ~np.isnan(firm_q)
+    share_nat, share_nat_src = national_at(share_year_raw)
+    firm_nat, firm_nat_src = national_at(firm_year)
+    firm_official = has_firm_q & ~np.isnan(firm_nat) & (firm_year == firm_year_min)
 
     e_share = has_share
     e_stat = ~e_share & has_stat_pair
     e_firm = ~e_share & ~e_stat & has_firm_q
-    e_count = ~e_share & ~e_stat & ~e_firm & (t["firms"] > 0).to_numpy(dtype=bool)
-    t["evidence"] = np.select([e_share, e_stat, e_firm, e_count], list(EVIDENCE[:4]), EVIDENCE[4])
-    share = np.full(len(t), np.nan)
-    share[e_share] = t["share_value"].to_numpy(dtype=float)[e_share] / 100.0
-    share[e_stat] = (t["stat_value"] / t["stat_nat"]).to_numpy(dtype=float)[e_stat]
-    firm_den = np.where(firm_official, firm_nat, atlas_nat)
+    e_count = ~e_share & ~e_stat & ~e_firm & (firms > 0)
+    evidence = np.select([e_share, e_stat, e_firm, e_count], [0, 1, 2, 3], 4)
+    share = np.full(size, np.nan)
+    share[e_share] = share_value[e_share] / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        firm_share = t["firm_quantity"].to_numpy(dtype=float) / firm_den
-    share[e_firm] = np.where(firm_den[e_firm] > 0, firm_share[e_firm], np.nan)
-    t["national_share"] = share
-    t["share_comparator"] = np.where(e_share, t["share_comparator"].fillna("=").astype(object), "=")
-    # the denominator actually used, with its year and source
-    nat_q = np.full(len(t), np.nan)
-    nat_q[e_share] = share_nat[e_share]
-    nat_q[e_stat] = t["stat_nat"].to_numpy(dtype=float)[e_stat]
-    nat_q[e_firm] = firm_den[e_firm]
-    t["national_quantity"] = nat_q
-    t["national_year"] = np.select([e_share, e_stat, e_firm & firm_official, e_firm],
-                                   [t["share_year"], t["stat_year"], t["firm_year"],
-                                    t["node_id"].map(facts.national["national_year"])], np.nan)
-    t["national_basis"] = np.select(
-        [e_share, e_stat, e_firm & firm_official, e_firm],
-        ["official share", "statistics (same year)", "statistics (year of the firm figures)",
-         "atlas firms (sum; partial coverage)"], "")
-    t["national_source"] = np.select([e_share & ~pd.isna(share_nat_src), e_stat, e_firm & firm_official],
-                                     [share_nat_src, t["stat_nat_source"], firm_nat_src], None)
+        share[e_stat] = (stat_value / stat_nat)[e_stat]
+        firm_den = np.where(firm_official, firm_nat, atlas_nat)
+        share[e_firm] = np.where(firm_den[e_firm] > 0, (firm_q / firm_den)[e_firm], np.nan)
+    comparator = np.where(e_share, share_comp, "=").astype(object)
+    nat_q = np.select([e_share, e_stat, e_firm], [share_nat, stat_nat, firm_den], np.nan)
+    nat_year = np.select([e_share, e_stat, e_firm & firm_official, e_firm],
+                         [share_year_raw, stat_year, firm_year, np.nan], np.nan)
+    nat_basis = np.select([e_share, e_stat, e_firm & firm_official, e_firm], [1, 2, 3, 4], 0)
+    nat_source = np.where(e_share, share_nat_src, np.where(e_stat, stat_nat_source,
+                                                           np.where(e_firm & firm_official, firm_nat_src, None)))
     # links without a local share still show the nation's latest figure (for value coverage and context)
+    latest = facts.national.reindex(node_ids)
     fill = np.isnan(nat_q) & ~e_share  # an official share keeps its own (possibly unknown) national figure
-    latest = facts.national.reindex(t["node_id"])
-    t.loc[fill, "national_quantity"] = latest["national_quantity"].to_numpy(dtype=float)[fill]
-    t.loc[fill, "national_year"] = latest["national_year"].to_numpy(dtype=float)[fill]
-    t.loc[fill, "national_basis"] = np.where(latest["national_basis"].to_numpy()[fill] == "statistics",
-                                             "statistics (latest)", latest["national_basis"].to_numpy()[fill])
-    t.loc[fill, "national_source"] = latest["national_source"].replace("", None).to_numpy()[fill]
+    nat_q = np.where(fill, latest["national_quantity"].to_numpy(dtype=float)[node_of], nat_q)
+    nat_year = np.where(fill, latest["national_year"].to_numpy(dtype=float)[node_of], nat_year)
+    latest_basis = np.select([latest["national_basis"].to_numpy() == "statistics",
+                              latest["national_basis"].to_numpy() != ""], [5, 4], 0)[node_of]
+    nat_basis = np.where(fill, latest_basis, nat_basis)
+    latest_src = latest["national_source"].replace("", None).astype(object).to_numpy()[node_of]
+    nat_source = np.where(fill, latest_src, nat_source)
     # the local quantity (for output value): an official statistic, else share × national, else firms
-    stat_q = t["stat_value"].to_numpy(dtype=float)
-    is_output_share = (t["share_indicator"] == "output_share_national").to_numpy()
-    from_share = share * share_nat
-    q = np.where(~np.isnan(stat_q), stat_q,
-                 np.where(e_share & is_output_share & ~np.isnan(from_share), from_share,
-                          t["firm_quantity"].to_numpy(dtype=float)))
-    t["quantity"] = q
-    t["quantity_basis"] = np.select(
-        [~np.isnan(stat_q), e_share & is_output_share & ~np.isnan(from_share), ~np.isnan(q)],
-        ["statistics", "official share × national output", "firms:" + t["firm_kinds"].fillna("").astype(str)], "")
-    t["quantity_year"] = np.select(
-        [~np.isnan(stat_q), e_share & is_output_share & ~np.isnan(from_share), ~np.isnan(q)],
-        [t["stat_year"], t["share_year"], t["firm_year"]], np.nan)
-    t["share_year"] = np.select([e_share, e_stat, e_firm], [t["share_year"], t["stat_year"], t["firm_year"]], np.nan)
+    from_share = np.where(e_share & share_output, share * share_nat, np.nan)
+    q = np.where(~np.isnan(stat_value), stat_value, np.where(~np.isnan(from_share), from_share, firm_q))
+    kind_code = np.select([firm_kinds == "output", firm_kinds == "capacity", firm_kinds == "capacity+output"],
+                          [3, 4, 5], 6)
+    q_basis = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)], [1, 2, kind_code], 0)
+    q_year = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)],
+                       [stat_year, share_year_raw, firm_year], np.nan)
+    share_year = np.select([e_share, e_stat, e_firm], [share_year_raw, stat_year, firm_year], np.nan)
     official = e_share | e_stat
-    t["official"] = official
-    # ranks among regions of this level by national share (1 = largest), over regions with a share
-    ext = t["node_id"].map(facts.nodes["external_input"]).to_numpy(dtype=bool)
-    # only shares against a national total rank a region nationally (not shares among atlas firms)
-    national_total = t["national_basis"].isin(["official share", "statistics (same year)",
-                                               "statistics (year of the firm figures)"]).to_numpy(dtype=bool)
-    ranked = t["national_share"].where((t["national_share"] > 0) & ~ext & national_total)
-    t["rank"] = ranked.groupby(t["node_id"]).rank(ascending=False, method="min")
-    t["regions_ranked"] = ranked.notna().groupby(t["node_id"]).transform("sum").astype(int)
-    with_firms = t["firms"].where((t["firms"] > 0) & ~ext)
-    t["rank_by_firms"] = with_firms.groupby(t["node_id"]).rank(ascending=False, method="min")
+    # ranks among regions of this level by national share (1 = largest): only shares against a national
+    # total rank a region nationally (not shares among atlas firms); external inputs rank nobody
+    ext = facts.nodes["external_input"].to_numpy(dtype=bool)[node_of]
+    national_total = np.isin(nat_basis, [1, 2, 3]) & ~fill
+    grid = share.reshape(n_r, n_n)
+    ranked = np.where((grid > 0) & ~ext.reshape(n_r, n_n) & national_total.reshape(n_r, n_n), grid, np.nan)
+    rank = pd.DataFrame(ranked).rank(axis=0, ascending=False, method="min").to_numpy().ravel()
+    regions_ranked = np.repeat((~np.isnan(ranked)).sum(axis=0)[None, :], n_r, axis=0).ravel()
+    with_firms = np.where((firms > 0) & ~ext, firms, np.nan).reshape(n_r, n_n).astype(float)
+    rank_by_firms = pd.DataFrame(with_firms).rank(axis=0, ascending=False, method="min").to_numpy().ravel()
     # firm-count location quotient over the whole atlas
-    region_firms = t["region"].map(facts.firms_per_region[level]).fillna(0).to_numpy(dtype=float)
-    node_nat = t["node_id"].map(facts.node_firms_national).fillna(0).to_numpy(dtype=float)
-    t["national_firms"] = node_nat.astype(int)
+    region_firms = facts.firms_per_region[level].reindex(codes).fillna(0).to_numpy(dtype=float)
+    region_firms = np.repeat(region_firms, n_n)
+    node_nat = facts.node_firms_national.reindex(node_ids).fillna(0).to_numpy(dtype=float)[node_of]
     with np.errstate(divide="ignore", invalid="ignore"):
-        lq = (t["firms"].to_numpy() / region_firms) / (node_nat / max(facts.firms_total, 1))
-    t["lq_firms"] = np.where((region_firms > 0) & (node_nat > 0), lq, np.nan)
-    base = facts.baselines.reindex(t["region"])
+        lq = (firms / region_firms) / (node_nat / max(facts.firms_total, 1))
+    base = facts.baselines.reindex(codes)
+    t = pd.DataFrame({
+        "region": pd.Categorical.from_codes(np.repeat(np.arange(n_r), n_n), categories=codes),
+        "node_id": pd.Categorical.from_codes(node_of, categories=node_ids),
+        "firms": firms, "firm_quantity": firm_q, "stat_source": pd.Series(stat_source, dtype=object),
+        "share_source": pd.Series(share_source, dtype=object),
+        "share_indicator": np.where(share_output, "output_share_national", None),
+        "evidence": pd.Categorical.from_codes(evidence, categories=list(EVIDENCE)),
+        "national_share": share, "share_comparator": pd.Series(comparator, dtype=object),
+        "national_quantity": nat_q, "national_year": nat_year,
+        "national_basis": pd.Categorical.from_codes(nat_basis, categories=list(NATIONAL_BASES)),
+        "national_source": pd.Series(nat_source, dtype=object),
+        "quantity": q, "quantity_basis": pd.Categorical.from_codes(q_basis, categories=list(QUANTITY_BASES)),
+        "quantity_year": q_year, "share_year": share_year, "official": official,
+        "rank": rank, "regions_ranked": regions_ranked.astype(int), "rank_by_firms": rank_by_firms,
+        "national_firms": node_nat.astype(int), "lq_firms": np.where((region_firms > 0) & (node_nat > 0), lq, np.nan),
+        "external_input": ext,
+    })
     for col in facts.baselines.columns:
-        t[col] = base[col].to_numpy()
-    t["external_input"] = ext
+        values = base[col].to_numpy()
+        t[col] = np.repeat(values, n_n) if len(values) else np.full(size, np.nan)
     status, rule = _statuses(t, s)
-    t["status"] = status
-    t["rule_code"] = rule
+    t["status"] = pd.Categorical(status, categories=list(STATUSES))
+    t["rule_code"] = pd.Series(rule, dtype=object)
     facts.memo[key] = t
     return t
 
@@ -747,6 +798,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         if rows.empty:  # a region the atlas knows nothing about: the grid row is all absence
             rows = link_table(_with_region(facts, level, code), level, s)
             rows = rows[rows["region"] == code]
+        rows = plain(rows)
     table = rows.drop(columns=["region"]).copy()
     if level is None:
         table["rule"] = "the nation itself"
@@ -1044,8 +1096,8 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
 def region_values(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.Series:
     """Each region's chain output value (yuan) over links with a quantity (external inputs left out)."""
     t = link_table(facts, level, settings)
-    uv = t["node_id"].map(facts.nodes["unit_value"].astype(float))
-    value = (t["quantity"] * uv).where(~t["external_input"])
+    uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
+    value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
     v = value.groupby(t["region"]).sum(min_count=1).dropna()
     return v[v > 0]
 
