@@ -723,9 +723,9 @@ class Diagnosis(Result):
     def __repr__(self) -> str:
         r, c = self.region, self.chain
         counts = ", ".join(f"{k} {v}" for k, v in self.status_counts().items())
-        years = ", ".join(str(y) for y in self.years_used) or "none"
+        years = ("figures of " + ", ".join(str(y) for y in self.years_used)) if self.years_used else "no figures"
         lines = [f"Diagnosis: {r['name_zh']} {r['name_en']} ({r['code']}) × {c['name_zh']} {c['name_en']}, "
-                 f"as of {self.year} (figures of {years}): {counts}"]
+                 f"as of {self.year} ({years}): {counts}"]
         if self.baseline:
             b = self.baseline
             lines.append(f"  baseline: {b['indicator']} share of the nation {b['share']:.2%} ({b['year']}, {b['source']})")
