@@ -885,6 +885,19 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     )
 
 
+def diagnose_frames(*, chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, production: pd.DataFrame,
+                    stats: pd.DataFrame, firm_regions: pd.DataFrame, region: dict, year: int | None = None,
+                    shares: pd.DataFrame | None = None, baselines: pd.DataFrame | None = None,
+                    regions: pd.DataFrame | None = None, settings: DiagnosisSettings | None = None) -> Diagnosis:
+    """One diagnosis straight from frames (see :func:`prepare_chain` for their columns).
+
+    The entry point for what-if overlays: add or remove plants in ``production`` / ``firm_regions``,
+    call this on the baseline and on the overlay, and compare the pair.
+    """
+    facts = prepare_chain(chain, nodes, links, production, stats, firm_regions, year, shares, baselines, regions)
+    return diagnose(facts, region, settings)
+
+
 def _with_region(facts: ChainFacts, level: str, code: str) -> ChainFacts:
     regions = dict(facts.regions)
     regions[level] = sorted(set(regions.get(level, [])) | {code})
@@ -1067,8 +1080,9 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
     present = table["status"].isin(["strong", "present", "weak"])
     out: dict = {"firms": int(firms["enterprise_id"].nunique()), "links_present": int(present.sum())}
     f = firms.copy()
-    f["quantity"] = f["output"].where(f["output"].notna(), f["capacity"])
-    f["value"] = f["quantity"] * f["node_id"].map(uv)
+    output = pd.to_numeric(f["output"], errors="coerce").astype(float)
+    f["quantity"] = output.where(output.notna(), pd.to_numeric(f["capacity"], errors="coerce").astype(float))
+    f["value"] = f["quantity"] * f["node_id"].map(uv).astype(float)
     per_firm = f.groupby("enterprise_id")["value"].sum(min_count=1).dropna()
     if len(per_firm) >= 2 and len(per_firm) * 2 >= out["firms"] and per_firm.sum() > 0:
         shares = per_firm / per_firm.sum()
