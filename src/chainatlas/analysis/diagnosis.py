@@ -274,7 +274,7 @@ def baseline_shares(baselines: pd.DataFrame | None, year: int | None = None) -> 
     >>> b = pd.DataFrame({"region": ["100000", "371600", "100000", "371600"], "indicator": ["gdp"] * 4,
     ...                   "year": [2022, 2022, 2023, 2021], "value": [1200.0, 30.0, 1260.0, 28.0],
     ...                   "source_id": ["s"] * 4})
-    >>> baseline_shares(b).loc["371600", "baseline_share"]
+    >>> float(baseline_shares(b).loc["371600", "baseline_share"])
     0.025
     """
     cols = ["baseline_share", "baseline_indicator", "baseline_year", "baseline_source", "baseline_value",
