@@ -239,7 +239,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_target_inputs", "_presence_cache",
+                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_capped", "_target_inputs", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
@@ -743,6 +743,12 @@ class Atlas:
 
     def capped_nodes(self) -> dict[str, str]:
         """Nodes whose national capacity is capped: a national ``capacity`` observation with comparator ``<=``."""
+        if "_capped" in self.__dict__:
+            return self.__dict__["_capped"]
+        self.__dict__["_capped"] = self._read_caps()
+        return self.__dict__["_capped"]
+
+    def _read_caps(self) -> dict[str, str]:
         obs = self.tables["observations"]
         if "comparator" not in obs.columns:
             return {}
@@ -937,20 +943,23 @@ class Atlas:
                    settings: dict[str, object] | DiagnosisSettings | None) -> list[tuple[str, str, float]]:
         """(node, status, national output value in yuan) of one region, read from the level's link table
         (the same rows a full diagnosis reads, without building the whole result)."""
-        from chainatlas.analysis.diagnosis import link_table, plain
+        from chainatlas.analysis.diagnosis import link_table
 
         if level not in LEVELS:
             d = self.diagnose(code, chain, year, settings)
             return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
         facts = self.chain_facts(chain, year)
         t = link_table(facts, level, self._settings(settings))
-        rows = plain(t[t["region"] == code])
+        rows = t[t["region"] == code]
         if rows.empty:
             d = self.diagnose(code, chain, year, settings)
             return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
-        value = rows["national_quantity"].to_numpy(dtype=float) * rows["node_id"].map(
-            facts.nodes["unit_value"].astype(float)).to_numpy(dtype=float)
-        return list(zip(rows["node_id"], rows["status"], value, strict=True))
+        node_codes = rows["node_id"].cat.codes.to_numpy()
+        nodes = np.asarray(t["node_id"].cat.categories, dtype=object)[node_codes]
+        status = np.asarray(t["status"].cat.categories, dtype=object)[rows["status"].cat.codes.to_numpy()]
+        value = rows["national_quantity"].to_numpy(dtype=float) * \
+            facts.nodes["unit_value"].astype(float).to_numpy()[node_codes]
+        return list(zip(nodes, status, value, strict=True))
 
     def _level(self, level: str) -> str:
         if level not in LEVELS:
