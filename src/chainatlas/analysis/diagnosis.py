@@ -856,8 +856,16 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     for n in nat_latest.index:  # the scenario bound: the next link's latest national figure
         if _isnan(national_q.get(n, (math.nan,))[0]):
             national_q[n] = (nat_latest.loc[n, "national_quantity"], nat_latest.loc[n, "national_year"])
-    value_paths = [{"path": path, "ladder": ladder, "capture": _capture(ladder, local_q, national_q, s)}
-                   for path, ladder in facts.ladders]
+    value_paths = []
+    for path, ladder in facts.ladders:
+        capture = _capture(ladder, local_q, national_q, s)
+        base = capture.get("base_node")
+        if base and "today_value" not in capture and base != path[0]:
+            # the comparison broke before the region's base node: start the ladder at the base instead
+            ladder = value_ladder(path[path.index(base):], nodes, facts.links)
+            path = path[path.index(base):]
+            capture = _capture(ladder, local_q, national_q, s)
+        value_paths.append({"path": path, "ladder": ladder, "capture": capture})
 
     sources = set(nodes["unit_value_source"].dropna())
     for col in ("quantity_sources", "national_sources"):
