@@ -20,13 +20,15 @@ from chainatlas.analysis import lists as briefing_lists
 from chainatlas.analysis.briefing import BriefingLists, PlanProgress, PointMap, Series
 from chainatlas.analysis.checks import CheckReport, check_atlas
 from chainatlas.analysis.diagnosis import (
+    LEVELS,
     ChainFacts,
     Comparison,
     Diagnosis,
+    NationalRun,
     compare,
     diagnose,
+    diagnose_all,
     prepare_chain,
-    top_regions,
     value_ladder,
 )
 from chainatlas.analysis.evaluation import (
@@ -39,8 +41,11 @@ from chainatlas.analysis.evaluation import (
 )
 from chainatlas.analysis.lists import ListRules
 from chainatlas.analysis.lookup import Candidate, resolve
-from chainatlas.analysis.opportunities import Opportunities, TargetList, haversine_km, rank_targets, score_candidates
+from chainatlas.analysis.opportunities import Opportunities, score_candidates
+from chainatlas.analysis.peers import check_compare, leaders
+from chainatlas.analysis.peers import peers as peers_rule
 from chainatlas.analysis.settings import DiagnosisSettings
+from chainatlas.analysis.targets import TargetList
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
 from chainatlas.results import Result, jsonable
@@ -50,7 +55,7 @@ from chainatlas.store.importer import Batch, ImportReport, apply_mapping, import
 from chainatlas.store.readers import read_table
 
 LEVEL_PRIORITY = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
-STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3}
+STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3, "unknown": 4}
 
 
 def _merge_plant_groups(group: pd.Series) -> pd.Series:
@@ -237,7 +242,7 @@ class Atlas:
 
     def _forget(self) -> None:
         for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
-                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_presence_cache",
+                     "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_capped", "_target_inputs", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
@@ -538,8 +543,10 @@ class Atlas:
 
     @cached_property
     def firm_groups(self) -> pd.Series:
-        """firm id → group key (stock code, parent code in the note, or ``<id>-<place>`` plants)."""
-        return _merge_plant_groups(self.tables["enterprises"].set_index("id").apply(_group_key, axis=1))
+        """firm id → group key (``group_id`` record, stock code, parent code in the note, ``<id>-<place>``)."""
+        from chainatlas.analysis.targets import group_keys
+
+        return group_keys(self.tables["enterprises"])
 
     def chain_facts(self, chain: str, year: int | None = None) -> ChainFacts:
         """The facts of one chain and year that every regional diagnosis reuses (cached)."""
@@ -550,47 +557,69 @@ class Atlas:
             return cache[key]
         view = self.chain(cid)
         ids = list(view.nodes["id"])
+        nodes = view.nodes.copy()
+        cn = self.tables["chain_nodes"]
+        if "external_input" in cn.columns:  # a node entering this chain from another one
+            ext = cn[(cn["chain_id"] == cid)].set_index("node_id")["external_input"]
+            nodes["external_input"] = nodes["id"].map(ext).fillna(False).astype(bool)
         firms = self._firms_with_ancestors()
         prod = self.tables["production"]
         prod = prod[prod["node_id"].isin(ids)].merge(
             firms.rename(columns={"id": "enterprise_id", "source_id": "firm_source_id", "note": "firm_note"}),
             on="enterprise_id", how="left")
         obs = self.tables["observations"]
+        obs = obs[obs["subject_kind"] == "region"]
         node_unit = dict(zip(view.nodes["id"], view.nodes["unit"], strict=True))
-        stats = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output") & obs["node_id"].isin(ids)]
-        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
         levels = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["level"], strict=True))
+        stats = obs[(obs["indicator"] == "output") & obs["node_id"].isin(ids)]
+        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
         stats = stats.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        shares = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == "output_share_national")
+        shares = obs[obs["indicator"].isin(["output_share_national", "capacity_share_national"])
                      & obs["node_id"].isin(ids) & (obs["unit"] == "%")]
         shares = shares.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        facts = prepare_chain(view.chain, view.nodes, view.links, prod, stats, firms, year, shares)
+        facts = prepare_chain(view.chain, nodes, view.links, prod, stats, firms, year, shares,
+                              baselines=self.baselines(), regions=self.tables["regions"])
         cache[key] = facts
         return facts
 
+    def baselines(self) -> pd.DataFrame:
+        """Regional and national economy sizes (industrial value added, GDP, resident population) in base units."""
+        from chainatlas.analysis.diagnosis import BASELINE_INDICATORS
+        from chainatlas.model.units import to_base
+
+        obs = self.tables["observations"]
+        b = obs[(obs["subject_kind"] == "region") & obs["indicator"].isin(BASELINE_INDICATORS)
+                & (obs["node_id"].fillna("") == "")]
+        b = b.rename(columns={"subject_id": "region"})[["region", "indicator", "year", "value", "unit", "source_id"]]
+        factors = {u: to_base(1.0, u)[0] for u in b["unit"].dropna().unique()}
+        return b.assign(value=b["value"] * b["unit"].map(factors)).reset_index(drop=True)
+
+    def _settings(self, settings: dict[str, object] | DiagnosisSettings | None) -> DiagnosisSettings:
+        return settings if isinstance(settings, DiagnosisSettings) else DiagnosisSettings().with_overrides(settings)
+
     def diagnose(self, region: str, chain: str, year: int | None = None,
                  settings: dict[str, object] | DiagnosisSettings | None = None) -> Diagnosis:
-        """Which links of ``chain`` the region has, how strong, what is missing, how much value stays.
+        """Which links of ``chain`` the region has, how strong, on what evidence, how much value stays.
 
-        ``settings`` overrides thresholds by name (see :mod:`chainatlas.analysis.settings`).
+        ``settings`` overrides thresholds by name (see :mod:`chainatlas.analysis.settings`). Memoised
+        per region, chain, year and settings.
         """
         code = self.resolve_region(region)
-        facts = self.chain_facts(chain, year)
-        if not isinstance(settings, DiagnosisSettings):
-            settings = DiagnosisSettings().with_overrides(settings)
-        return diagnose(facts, self.region_record(code), settings)
+        cid = self.resolve_chain(chain)
+        s = self._settings(settings)
+        key = (code, cid, year, s.key())
+        cache = self.__dict__.setdefault("_diagnosis_cache", {})
+        if key not in cache:
+            cache[key] = diagnose(self.chain_facts(cid, year), self.region_record(code), s)
+        return cache[key]
 
     def compare(self, chain: str, regions: list[str] | None = None, year: int | None = None,
-                level: str = "prefecture", n: int = 8,
+                level: str = "prefecture", n: int | None = None,
                 settings: dict[str, object] | None = None) -> Comparison:
-        """Headline diagnosis figures for up to 10 regions; default: the chain's top regions of ``level``."""
-        facts = self.chain_facts(chain, year)
-        codes = list(dict.fromkeys(self.resolve_region(r) for r in regions)) if regions \
-            else top_regions(facts, level, n)
-        if len(codes) > 10:
-            raise ChainAtlasError(f"compare takes at most 10 regions, got {len(codes)}")
-        s = DiagnosisSettings().with_overrides(settings)
-        return compare([diagnose(facts, self.region_record(c), s) for c in codes])
+        """Headline diagnosis figures for up to ``compare_cap`` regions; default: the chain's leaders of ``level``."""
+        codes = [self.resolve_region(r) for r in regions] if regions else self.leaders(chain, level, n, year)
+        codes = check_compare(codes)
+        return compare([self.diagnose(c, chain, year, settings) for c in codes])
 
     def value_ladder(self, path: list[str]) -> pd.DataFrame:
         """Value per unit of the path's first node along any path of nodes (see ``analysis.diagnosis``)."""
@@ -612,12 +641,9 @@ class Atlas:
 
         diagnosis = self.diagnose(region, chain, year, settings)
         code = diagnosis.region["code"]
-        level = diagnosis.region["level"] if diagnosis.region["level"] in ("province", "prefecture", "county") \
-            else "province"
-        facts = self.chain_facts(chain, year)
-        peer_codes = [self.resolve_region(p) for p in peers] if peers else top_regions(facts, level, 8)
-        if code not in peer_codes:
-            peer_codes = [code] + peer_codes[:9]
+        peer_codes = [self.resolve_region(p) for p in peers] if peers else None
+        if peer_codes is None or code not in peer_codes:
+            peer_codes = self.peers(code, chain, year) if peer_codes is None else peers_rule(code, peer_codes)
         comparison = self.compare(chain, peer_codes, year, settings=settings)
         d = diagnosis.to_dict()
         sources = jsonable(self.sources_for(d["sources"]))
@@ -692,14 +718,14 @@ class Atlas:
         status: dict[str, str] = {}
         chain_of: dict[str, str] = {}
         national_value: dict[str, float] = {}
+        rec = self.region_record(code)
         for cid in chain_ids:
-            d = self.diagnose(code, cid, year, settings)
-            for rec in d.nodes.to_dict(orient="records"):
-                prev = status.get(rec["node_id"])
-                if prev is None or STATUS_ORDER[rec["status"]] < STATUS_ORDER[prev]:
-                    status[rec["node_id"]] = rec["status"]
-                chain_of.setdefault(rec["node_id"], cid)
-                national_value[rec["node_id"]] = rec["national_output_value"]
+            for node_id, st, nat_value in self._link_rows(code, rec["level"], cid, year, settings):
+                prev = status.get(node_id)
+                if prev is None or STATUS_ORDER[st] < STATUS_ORDER[prev]:
+                    status[node_id] = st
+                chain_of.setdefault(node_id, cid)
+                national_value[node_id] = nat_value
         level = self._level_of(code)
         density_frame, _ = self.relatedness(level)
         density = density_frame.loc[code].to_dict() if code in density_frame.index else {}
@@ -713,17 +739,53 @@ class Atlas:
         prod = self.tables["production"]
         province_present = set(prod.loc[prod["enterprise_id"].isin(neighbours), "node_id"])
         members = set(status)
-        g = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        graphs = self.__dict__.setdefault("_graph_cache", {})
+        key = frozenset(members)
+        if key not in graphs:
+            graphs[key] = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        g = graphs[key]
         nodes = self.tables["nodes"].set_index("id", drop=False)
         rec = self.region_record(code)
         return score_candidates(region={k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
                                 chain_ids=chain_ids, nodes=nodes, graph=g, status=status, density=density,
                                 province_present=province_present, node_hhi=node_hhi,
-                                national_value=national_value, chain_of=chain_of, weights=weights)
+                                national_value=national_value, chain_of=chain_of, weights=weights,
+                                capped=self.capped_nodes())
+
+    def capped_nodes(self) -> dict[str, str]:
+        """Nodes whose national capacity is capped: a national ``capacity`` observation with comparator ``<=``."""
+        if "_capped" in self.__dict__:
+            return self.__dict__["_capped"]
+        self.__dict__["_capped"] = self._read_caps()
+        return self.__dict__["_capped"]
+
+    def _read_caps(self) -> dict[str, str]:
+        obs = self.tables["observations"]
+        if "comparator" not in obs.columns:
+            return {}
+        caps = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] == "100000")
+                   & (obs["indicator"] == "capacity") & obs["comparator"].isin(["<=", "<"])]
+        return {r["node_id"]: f"national capacity capped at {r['value']:,.0f} {r['unit']} ({int(r['year'])}, "
+                f"{r['source_id']})" for r in caps.to_dict(orient="records")}
+
+    @cached_property
+    def _target_inputs(self) -> dict:
+        """What every target list reuses, computed once per atlas: latest production per firm × node,
+        distinct firm × node pairs and firms with group key and the provinces their group is in."""
+        prod = self.tables["production"]
+        latest = prod.sort_values("year", kind="stable").drop_duplicates(["enterprise_id", "node_id"], keep="last")
+        firms = self._firms_with_ancestors().copy()
+        firms["group"] = firms["id"].map(self.firm_groups)
+        firms["group_provinces"] = firms["group"].map(firms.groupby("group")["province"].nunique())
+        return {"latest": latest, "made": prod[["enterprise_id", "node_id"]].drop_duplicates(), "firms": firms,
+                "nodes": self.tables["nodes"].set_index("id")}
 
     def targets(self, region: str, node: str | Opportunities, n: int = 20, top: int = 5,
                 weights: dict[str, float] | None = None) -> TargetList | list[TargetList]:
         """Firms outside the region to attract for a link (or for the top links of an opportunity list)."""
+        from chainatlas.analysis.settings import limit
+        from chainatlas.analysis.targets import rank_targets, target_candidates
+
         if isinstance(node, Opportunities):
             picks = node.candidates[node.candidates["action"] != "watch"].head(top)["node_id"]
             return [self.targets(region, nid, n=n, weights=weights) for nid in picks]
@@ -731,66 +793,27 @@ class Atlas:
             raise ChainAtlasError(f"n must be at least 1, not {n}")
         code = self.resolve_region(region)
         nid = self.resolve_node(node)
-        nodes = self.tables["nodes"].set_index("id", drop=False)
-        node_rec = {k: nodes.loc[nid, k] for k in ("id", "name_zh", "name_en", "unit", "stage")}
+        inputs = self._target_inputs
+        nodes = inputs["nodes"]
+        node_rec = {"id": nid, **{k: nodes.loc[nid, k] for k in ("name_zh", "name_en", "unit", "stage")}}
         rec = self.region_record(code)
         region_rec = {k: rec[k] for k in ("code", "name_zh", "name_en", "level")}
-        inside = set(self.descendants(code))
-        firms = self._firms_with_ancestors()
-        prod = self.tables["production"]
-        makers = prod[prod["node_id"] == nid]
+        latest = inputs["latest"]
+        makers = latest[latest["node_id"] == nid]
         substitute = False
         if makers.empty:
             _, proximity = self.relatedness("prefecture")
             if nid in proximity.index:
                 near = proximity.loc[nid].drop(nid, errors="ignore")
-                near = near[near > 0].sort_values(ascending=False).head(3)
-                makers = prod[prod["node_id"].isin(near.index)]
+                near = near[near > 0].sort_values(ascending=False).head(limit("substitute_count"))
+                makers = latest[latest["node_id"].isin(near.index)]
                 substitute = True
-        makers = makers.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
-        group = self.firm_groups
-        local_groups = set(group[firms.loc[firms["region"].isin(inside), "id"]])
-        # a firm already in the region, or a group with a plant there, is not a target
-        makers = makers[~makers["enterprise_id"].map(group).isin(local_groups)]
-        if makers.empty:
-            return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(), n=n, weights=weights)
-        local_firms = firms.loc[firms["region"].isin(inside), "id"]
-        local_nodes = set(prod.loc[prod["enterprise_id"].isin(local_firms), "node_id"])
-        links = self.tables["links"]
-        supplies = links[links["target_node"].isin(local_nodes)].groupby("source_node")["target_node"].apply(list)
-        buys = links[links["source_node"].isin(local_nodes)].groupby("target_node")["source_node"].apply(list)
-        made_by_firm = prod.groupby("enterprise_id")["node_id"].apply(set)
-        provinces_of_group = firms.assign(group=firms["id"].map(group)).groupby("group")["province"].nunique()
-        regions = self.tables["regions"].set_index("code")
-        rows = []
-        for m in makers.to_dict(orient="records"):
-            f = firms[firms["id"] == m["enterprise_id"]].iloc[0]
-            link_en, link_zh = [], []
-            for x in sorted(made_by_firm.get(f["id"], set())):
-                for t in supplies.get(x, []):
-                    link_en.append(f"its {x} feeds local {t}")
-                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}供本地{nodes.loc[t, 'name_zh']}")
-                for t in buys.get(x, []):
-                    link_en.append(f"its {x} uses local {t}")
-                    link_zh.append(f"其{nodes.loc[x, 'name_zh']}使用本地{nodes.loc[t, 'name_zh']}")
-            fr = regions.loc[f["region"]] if f["region"] in regions.index else None
-            distance = haversine_km(rec.get("lon"), rec.get("lat"), fr["lon"], fr["lat"]) if fr is not None else np.nan
-            qty = m["output"] if not pd.isna(m["output"]) else m["capacity"]
-            rows.append({
-                "id": f["id"], "name_zh": f["name_zh"], "name_en": f["name_en"], "region": f["region"],
-                "region_name_zh": fr["name_zh"] if fr is not None else "", "region_name_en": fr["name_en"] if fr is not None
-                else "", "province": f["province"], "listed": bool(f["listed"]) if not pd.isna(f["listed"]) else False,
-                "exchange": f["exchange"], "stock_code": f["stock_code"],
-                "high_tech": bool(f["high_tech"]) if not pd.isna(f["high_tech"]) else False,
-                "made_node": m["node_id"], "made_name_zh": nodes.loc[m["node_id"], "name_zh"],
-                "made_name_en": nodes.loc[m["node_id"], "name_en"], "substitute": substitute,
-                "quantity": qty, "quantity_unit": nodes.loc[m["node_id"], "unit"], "revenue": m["revenue"],
-                "year": m["year"], "chain_link": "; ".join(link_en[:3]), "chain_link_zh": "；".join(link_zh[:3]),
-                "provinces": int(provinces_of_group.get(group.get(f["id"]), 1)),
-                "same_province": bool(f["province"] == self.region_levels.set_index("code").loc[code, "province"]),
-                "distance_km": distance, "source_id": m["source_id"],
-            })
-        return rank_targets(region=region_rec, node=node_rec, candidates=pd.DataFrame(rows), n=n, weights=weights)
+        province = self.region_levels.set_index("code").loc[code, "province"]
+        candidates = target_candidates(
+            makers=makers, firms=inputs["firms"], made=inputs["made"], links=self.tables["links"], nodes=nodes,
+            regions=self.tables["regions"], inside=set(self.descendants(code)), province=province,
+            home={"lon": rec.get("lon"), "lat": rec.get("lat")}, substitute=substitute)
+        return rank_targets(region=region_rec, node=node_rec, candidates=candidates, n=n, weights=weights)
 
     def activity_matrix(self, level: str = "prefecture", measure: str = "firms", chain: str | None = None,
                         year: int | None = None) -> pd.DataFrame:
@@ -1353,6 +1376,51 @@ class Atlas:
         from chainatlas.report.brief import write_brief
 
         return write_brief(self, region, chain, out, year=year, settings=settings)
+
+    # --- diagnosis: national runs, leaders and peers ---
+    def _link_rows(self, code: str, level: str, chain: str, year: int | None,
+                   settings: dict[str, object] | DiagnosisSettings | None) -> list[tuple[str, str, float]]:
+        """(node, status, national output value in yuan) of one region, read from the level's link table
+        (the same rows a full diagnosis reads, without building the whole result)."""
+        from chainatlas.analysis.diagnosis import link_table
+
+        if level not in LEVELS:
+            d = self.diagnose(code, chain, year, settings)
+            return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
+        facts = self.chain_facts(chain, year)
+        t = link_table(facts, level, self._settings(settings))
+        rows = t[t["region"] == code]
+        if rows.empty:
+            d = self.diagnose(code, chain, year, settings)
+            return list(zip(d.nodes["node_id"], d.nodes["status"], d.nodes["national_output_value"], strict=True))
+        node_codes = rows["node_id"].cat.codes.to_numpy()
+        nodes = np.asarray(t["node_id"].cat.categories, dtype=object)[node_codes]
+        status = np.asarray(t["status"].cat.categories, dtype=object)[rows["status"].cat.codes.to_numpy()]
+        value = rows["national_quantity"].to_numpy(dtype=float) * \
+            facts.nodes["unit_value"].astype(float).to_numpy()[node_codes]
+        return list(zip(nodes, status, value, strict=True))
+
+    def _level(self, level: str) -> str:
+        if level not in LEVELS:
+            raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        return level
+
+    def diagnose_all(self, chain: str, level: str = "prefecture", year: int | None = None,
+                     settings: dict[str, object] | DiagnosisSettings | None = None) -> NationalRun:
+        """Every region of ``level`` diagnosed for ``chain`` in one vectorised pass (same numbers as ``diagnose``)."""
+        regions = self.tables["regions"]
+        names = regions.loc[regions["level"] == self._level(level), ["code", "name_zh", "name_en"]]
+        return diagnose_all(self.chain_facts(chain, year), level, self._settings(settings), names)
+
+    def leaders(self, chain: str, level: str = "prefecture", n: int | None = None, year: int | None = None,
+                settings: dict[str, object] | DiagnosisSettings | None = None) -> list[str]:
+        """The chain's leading regions of ``level`` nationally (see :mod:`chainatlas.analysis.peers`)."""
+        return leaders(self.chain_facts(chain, year), self._level(level), n, self._settings(settings))
+
+    def peers(self, region: str, chain: str, year: int | None = None, n: int | None = None) -> list[str]:
+        """The region followed by the chain's leaders of its level: the default comparison set."""
+        code = self.resolve_region(region)
+        return peers_rule(code, self.leaders(chain, self._level_of(code), year=year), n)
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

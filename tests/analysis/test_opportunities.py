@@ -44,10 +44,29 @@ def test_weights_change_the_ranking_as_documented(fixture_atlas):
 
 
 def test_strengthen_weak_links(fixture_atlas):
-    o = fixture_atlas.opportunities("Baotou", "alu")
+    o = fixture_atlas.opportunities("聊城", "alu")
     c = o.candidates.set_index("node_id")
-    assert c.loc["alu.rod", "action"] == "strengthen" and c.loc["alu.rod", "status"] == "weak"
-    assert "alu.primary" not in c.index  # present links are not candidates
+    assert c.loc["alu.primary", "action"] == "strengthen" and c.loc["alu.primary", "status"] == "weak"
+    assert "alu.alumina" not in c.index  # present links are not candidates
+
+
+def test_capped_inputs_are_named(fixture_atlas):
+    c = fixture_atlas.opportunities("滨州", "alu").candidates.set_index("node_id")
+    assert "alu.primary: national capacity capped at 4,500,000 t (2023, fx-stat)" == c.loc["alu.foil", "capped_input"]
+    assert c.loc["alu.bauxite", "capped_input"] == ""
+
+
+def test_recycling_loop_is_supplement_when_the_belt_runs():
+    import networkx as nx
+
+    from chainatlas.analysis.opportunities import classify_action
+
+    g = nx.DiGraph([("cu.scrap", "cu.recycled-rod"), ("cu.recycled-rod", "cu.wire"), ("cu.cathode", "cu.rod"),
+                    ("cu.rod", "cu.wire"), ("cu.concentrate", "cu.blister")])
+    assert classify_action("cu.recycled-rod", "unknown", g, {"cu.rod"}) == "supplement"  # rod shares its output
+    assert classify_action("cu.scrap", "unknown", g, {"cu.wire"}) == "supplement"
+    assert classify_action("cu.recycled-rod", "unknown", g, {"cu.concentrate"}) == "watch"
+    assert classify_action("cu.blister", "unknown", g, {"cu.concentrate"}) == "extend"
 
 
 def test_quadrant_points(fixture_atlas):

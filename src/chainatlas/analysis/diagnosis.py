@@ -1,16 +1,36 @@
-"""Regional chain diagnosis: which links a region has, how strong, what is missing, how much value stays.
+"""Regional chain diagnosis: which links a region has, how strong, on what evidence, how much value stays.
 
-Pure functions. The facade hands in frames (chain nodes and links, firm production joined with each
-firm's region and its ancestors, official output statistics) and gets typed results back.
+Pure functions. The facade (or a what-if overlay) hands in frames and gets typed results back:
 
-How a link's local quantity is found (the ``basis`` column says which applied):
+* :func:`prepare_chain` assembles the facts of one chain as of one year that do not depend on the
+  region asked about (firm rows, official statistics and shares, baselines, the chain graph);
+* :func:`link_table` computes, for *every* region of a level at once, each link's quantity, share,
+  evidence, rank and status (vectorised: one pass over a region × node grid);
+* :func:`diagnose` reads one region's rows from that table and adds structure, value and firms;
+  :func:`diagnose_all` returns the whole table with a per-region summary. Both read the same
+  table, so a national run and a single diagnosis give the same numbers.
 
-1. an official statistic for the region and node (``observations``: indicator ``output``), else
-2. the sum over the region's firms of their output, or their capacity where output is unknown.
+The rules (README, "How a diagnosis decides"):
 
-The nation's quantity is the statistic for region ``100000`` when there is one, else the sum over
-every firm in the atlas (said so in ``national_basis``). Status rules are in
-:mod:`chainatlas.analysis.settings` and applied in :func:`classify`.
+1. **Share, in order of evidence.** A stored official share (``output_share_national``, else
+   ``capacity_share_national``) is used as it stands, bounds kept as bounds; else an official
+   regional statistic divided by the national statistic *of the same year* (the latest year at or
+   before the year asked where both exist); else the sum of the region's atlas firms' output
+   (capacity where output is unknown) divided by the national statistic of the firms' year, or,
+   failing that, by the sum over all atlas firms (a share among recorded firms, not a national share).
+2. **Status against the right baseline.** Strong: share ≥ ``strong_share_ratio`` × the region's share
+   of the national economy (industrial value added, else GDP, else resident population, same year on
+   both sides) and ≥ ``strong_min_share``; weak: below ``weak_share_ratio`` × that baseline; else
+   present. Without a baseline, the absolute cut-offs apply. A lower bound ("≥ 50 %") can prove strong
+   but not weak, an upper bound weak but not strong. A region ranked within ``floor_rank`` nationally
+   on official figures is never below present. A share among atlas firms only claims strength when the
+   atlas records ``min_national_firms`` makers of the node nationally.
+3. **Firms only.** With local firms but no figures, the firm-count location quotient decides, again only
+   when the atlas knows ``min_national_firms`` makers nationally; else "present, n firms".
+4. **Absence.** No local firm or figure is *missing* when an official figure says zero or the atlas knows
+   enough makers nationally to make absence telling; otherwise *unknown*.
+
+Every row says its evidence grade: official share, official statistic, firm output sum, firm count, none.
 """
 
 from __future__ import annotations
@@ -27,33 +47,64 @@ from chainatlas.results import Result, jsonable
 
 LEVELS = ("province", "prefecture", "county")
 NATION = "100000"
-STATUSES = ("strong", "present", "weak", "missing")
+STATUSES = ("strong", "present", "weak", "missing", "unknown")
+EVIDENCE = ("official share", "official statistic", "firm output sum", "firm count", "none")
+BASELINE_INDICATORS = ("industrial_value_added", "gdp", "population_resident")
+SHARE_INDICATORS = ("output_share_national", "capacity_share_national")
+LOWER_BOUNDS = (">=", ">")
+UPPER_BOUNDS = ("<=", "<")
 
 
 # --------------------------------------------------------------------------- facts for one chain
 @dataclass
 class ChainFacts:
-    """Everything about one chain and one year that does not depend on the region asked about.
-
-    Built once per chain and year; diagnosing every region of a level then costs little.
-    """
+    """Everything about one chain and one year that does not depend on the region asked about."""
 
     chain: dict
     year: int | None
-    nodes: pd.DataFrame          # one row per node, indexed by node id
-    links: pd.DataFrame          # source_node, target_node, coefficient, coefficient_unit, source_id
-    firms: pd.DataFrame          # one row per firm × node (latest year ≤ year), with region ancestors
-    by_level: dict[str, pd.DataFrame]  # level → rows (region, node_id): quantity, basis, firms, sources, year
-    national: pd.DataFrame       # node_id → national_quantity, national_basis, national_sources, national_year
-    firms_per_region: dict[str, pd.Series]  # level → distinct atlas firms per region (all chains)
-    firms_total: int             # distinct firms in the atlas (all chains)
-    node_firms_national: pd.Series  # node_id → distinct firms making it anywhere
+    nodes: pd.DataFrame            # one row per node, indexed by node id
+    links: pd.DataFrame            # source_node, target_node, coefficient, coefficient_unit, source_id
+    firms: pd.DataFrame            # one row per firm × node (latest year ≤ year), with region ancestors
+    cells: dict[str, pd.DataFrame]  # level → (region, node_id): firms, firm_quantity, firm_year, firm_kinds
+    stats: pd.DataFrame            # official regional statistics with the same-year national figure
+    shares: pd.DataFrame           # official shares, latest per region × node
+    baselines: pd.DataFrame        # region → baseline_share, baseline_indicator, baseline_year, baseline_source
+    national: pd.DataFrame         # node_id → national_quantity, national_basis, national_year, national_source
+    national_by_year: pd.DataFrame  # official national figures: node_id, year → value, source_id
+    firms_per_region: dict[str, pd.Series]
+    firms_total: int
+    node_firms_national: pd.Series
+    regions: dict[str, list[str]]  # level → every region code of that level known to the atlas
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     layer_of: dict[str, int] = field(default_factory=dict)
     layers: list[dict] = field(default_factory=list)
     ladders: list[tuple[list[str], pd.DataFrame]] = field(default_factory=list)
-    chain_value: dict[str, pd.Series] = field(default_factory=dict)   # level → region's chain output value
-    chain_firms: dict[str, pd.Series] = field(default_factory=dict)   # level → region's firms in the chain
+    memo: dict = field(default_factory=dict)  # (level, settings key) → link table
+
+    @property
+    def by_level(self) -> dict[str, pd.DataFrame]:
+        """Per level, rows with a local firm or figure: region, node_id, quantity, basis, firms, sources
+        (the shape the dashboard's node leaders read; default settings)."""
+        if "by_level" not in self.memo:
+            out = {}
+            for level in LEVELS:
+                t = link_table(self, level)
+                t = plain(t[(t["firms"] > 0) | t["quantity"].notna()])
+                f = self.firms[self.firms[level].notna() & self.firms["quantity"].notna()]
+                firm_src = f.groupby([level, "node_id"])["source_id"].unique()
+                keys = pd.MultiIndex.from_arrays([t["region"], t["node_id"]])
+                fs = firm_src.reindex(keys).to_numpy()
+                sources = []
+                for a, b, c, basis in zip(t["stat_source"], t["share_source"], fs, t["quantity_basis"], strict=True):
+                    own = [x for x in (a, b) if isinstance(x, str) and x]
+                    if str(basis).startswith("firms") and isinstance(c, np.ndarray):
+                        own += [str(x) for x in c]
+                    sources.append(sorted(set(own)))
+                out[level] = t.assign(basis=t["quantity_basis"], sources=sources)[
+                    ["region", "node_id", "quantity", "basis", "firms", "sources", "quantity_year", "national_share",
+                     "evidence", "status"]].reset_index(drop=True)
+            self.memo["by_level"] = out
+        return self.memo["by_level"]
 
 
 def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame:
@@ -61,236 +112,501 @@ def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame
         df = df[df["year"] <= year]
     if df.empty:
         return df
-    return df.sort_values("year").groupby(keys, as_index=False).tail(1)
+    return df.sort_values("year", kind="stable").drop_duplicates(keys, keep="last")
+
+
+def _comparator(df: pd.DataFrame) -> pd.Series:
+    if "comparator" not in df.columns:
+        return pd.Series("=", index=df.index)
+    return df["comparator"].fillna("").replace("", "=").astype(str)
 
 
 def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, production: pd.DataFrame,
                   stats: pd.DataFrame, all_firm_regions: pd.DataFrame, year: int | None = None,
-                  shares: pd.DataFrame | None = None) -> ChainFacts:
-    """Assemble the chain's facts.
+                  shares: pd.DataFrame | None = None, baselines: pd.DataFrame | None = None,
+                  regions: pd.DataFrame | None = None) -> ChainFacts:
+    """Assemble one chain's facts as of ``year`` (default: the latest figures).
+
+    This is the pure entry point a what-if overlay calls with its own frames.
 
     Parameters
     ----------
     chain : the chain record (id, names, main_paths as lists of node ids).
-    nodes : the chain's nodes (id, names, stage, primary, unit, unit_value…).
+    nodes : the chain's nodes (id, names, stage, primary, unit, unit_value…; optional ``external_input``).
     links : links among the chain's nodes.
-    production : production rows of the chain's nodes joined with the firm (``region``, ``province``,
-        ``prefecture``, ``county``, names, flags).
-    stats : official output statistics: ``region``, ``level``, ``node_id``, ``year``, ``value`` (in
-        the node's unit), ``source_id``.
-    shares : official national output shares (indicator ``output_share_national``, in %), same
-        columns; where the nation's quantity is known they give the region's quantity
-        (share × national) ahead of firm sums.
-    all_firm_regions : every firm of the atlas with its ``province``/``prefecture``/``county`` (for
-        firm-count location quotients).
-    year : the year asked about; the latest figure at or before it is used. Default: latest available.
+    production : firm × node rows (the firm-count and firm-output input) joined with the firm's
+        ``region``, ``province``, ``prefecture``, ``county``, names and flags. Rows without figures
+        count as firms that make the node.
+    stats : official output statistics in the node's unit: ``region``, ``level``, ``node_id``, ``year``,
+        ``value``, ``source_id`` (region ``100000`` is the nation).
+    all_firm_regions : every firm of the atlas (``id``) with its ``province``/``prefecture``/``county``.
+    shares : official shares (``indicator`` output_share_national or capacity_share_national, in %):
+        ``region``, ``level``, ``node_id``, ``indicator``, ``year``, ``value``, ``source_id``, ``comparator``.
+    baselines : the economy's size by region and nation: ``region``, ``indicator`` (one of
+        :data:`BASELINE_INDICATORS`), ``year``, ``value`` (one unit per indicator), ``source_id``.
+    regions : ``code`` and ``level`` of every region, so national runs cover regions without firms.
     """
     node_ids = list(nodes["id"])
     production = production[production["node_id"].isin(node_ids)]
     asked = year
     has_figure = production[["capacity", "output", "revenue"]].notna().any(axis=1)
+    stats = stats[stats["node_id"].isin(node_ids)]
     years = pd.concat([production.loc[has_figure, "year"], stats["year"]]).dropna()
     if asked is not None:
         years = years[years <= asked]
-    # the result is labelled with the latest year a figure actually comes from, not the year asked
     year = int(years.max()) if len(years) else asked
     keys = ["enterprise_id", "node_id"]
     firms = _latest(production, keys, asked if asked is not None else year)
-    # by default, a firm known to make a node only from a later source still makes it (no figure yet);
+    # by default a firm known to make a node only from a later source still makes it (no figure yet);
     # when a year is asked for explicitly, only what was known by then counts
-    later = production[~production.set_index(keys).index.isin(firms.set_index(keys).index)]
-    if len(later) and asked is None:
-        later = later.sort_values("year").groupby(keys, as_index=False).head(1).copy()
-        later[["capacity", "output", "revenue"]] = np.nan
-        firms = pd.concat([firms, later], ignore_index=True)
+    if asked is None and len(production) > len(firms):
+        later = production.drop_duplicates(keys, keep="first")
+        later = later[~later.set_index(keys).index.isin(firms.set_index(keys).index)].copy()
+        if len(later):
+            later[["capacity", "output", "revenue"]] = np.nan
+            firms = pd.concat([firms, later], ignore_index=True)
     firms = firms.copy()
     firms["quantity"] = firms["output"].where(firms["output"].notna(), firms["capacity"])
     firms["quantity_kind"] = np.where(firms["output"].notna(), "output",
                                       np.where(firms["capacity"].notna(), "capacity", ""))
-    all_stats = stats[stats["node_id"].isin(node_ids)]
+
     if asked is not None:
-        all_stats = all_stats[all_stats["year"] <= asked]
-    stats = _latest(all_stats, ["region", "node_id"], None)
-    national = _national(firms, stats[stats["region"] == NATION], node_ids)
-    national_by_year = {(n, int(y)): v for n, y, v in all_stats.loc[all_stats["region"] == NATION,
-                                                                    ["node_id", "year", "value"]].itertuples(index=False)}
+        stats = stats[stats["year"] <= asked]
+    nat_stats = stats[stats["region"] == NATION][["node_id", "year", "value", "source_id"]]
+    national_by_year = nat_stats.drop_duplicates(["node_id", "year"], keep="last").reset_index(drop=True)
+    # a regional statistic pairs with the national one of its own year; the latest such pair wins,
+    # else the latest regional statistic stands alone (a quantity without a share)
+    local = stats[stats["region"] != NATION]
+    paired = local.merge(national_by_year.rename(columns={"value": "nat_value", "source_id": "nat_source"}),
+                         on=["node_id", "year"], how="left")
+    paired["has_pair"] = paired["nat_value"].notna()
+    paired = paired.sort_values(["has_pair", "year"], kind="stable").drop_duplicates(["region", "node_id"],
+                                                                                   keep="last")
+    stat_frame = paired[["region", "level", "node_id", "year", "value", "source_id", "nat_value",
+                         "nat_source"]].reset_index(drop=True)
+
+    share_frame = pd.DataFrame(columns=["region", "level", "node_id", "indicator", "year", "value", "source_id",
+                                        "comparator"])
     if shares is not None and len(shares):
-        # an official share × the official national quantity is an official local quantity
-        shares = shares[shares["node_id"].isin(node_ids)]
+        sh = shares[shares["node_id"].isin(node_ids) & shares["indicator"].isin(SHARE_INDICATORS)].copy()
         if asked is not None:
-            shares = shares[shares["year"] <= asked]
-        shares = _latest(shares, ["region", "node_id"], None)
-        nat = national[national["national_basis"] == "statistics"]["national_quantity"]
-        derived = shares[shares["node_id"].isin(nat.index)].copy()
-        # the share's own year's national output when known, else the latest national figure
-        derived["value"] = [share / 100.0 * national_by_year.get((n, int(y)), nat[n])
-                            for share, n, y in derived[["value", "node_id", "year"]].itertuples(index=False)]
-        derived = derived[~derived.set_index(["region", "node_id"]).index.isin(
-            stats.set_index(["region", "node_id"]).index)]
-        stats = pd.concat([stats.assign(derived=False), derived[stats.columns].assign(derived=True)],
-                          ignore_index=True)
+            sh = sh[sh["year"] <= asked]
+        sh["comparator"] = _comparator(sh)
+        sh["priority"] = sh["indicator"].map({k: -i for i, k in enumerate(SHARE_INDICATORS)})
+        sh = sh.sort_values(["priority", "year"], kind="stable").drop_duplicates(["region", "node_id"], keep="last")
+        share_frame = sh[list(share_frame.columns)].reset_index(drop=True)
 
-    by_level = {}
-    for level in LEVELS:
-        by_level[level] = _region_quantities(firms, stats[stats["level"] == level], level)
-
-    firms_per_region = {level: all_firm_regions.groupby(level)["id"].nunique() for level in LEVELS}
-    node_firms = firms.groupby("node_id")["enterprise_id"].nunique()
+    cells = {level: _cells(firms, level) for level in LEVELS}
+    national = _national(firms, national_by_year, node_ids)
     indexed = nodes.set_index("id", drop=False)
+    if "external_input" not in indexed.columns:
+        indexed["external_input"] = False
+    indexed["external_input"] = indexed["external_input"].fillna(False).astype(bool)
     graph = nx.DiGraph()
     graph.add_nodes_from(node_ids)
     graph.add_edges_from(links[["source_node", "target_node"]].itertuples(index=False, name=None))
-    uv = indexed["unit_value"].astype(float)
-    chain_value, chain_firms = {}, {}
-    for level in LEVELS:
-        rows = by_level[level]
-        value = rows["quantity"] * rows["node_id"].map(uv)
-        cv = value.groupby(rows["region"]).sum(min_count=1).dropna()
-        chain_value[level] = cv[cv > 0]
-        f = firms[firms[level].notna() & (firms[level] != "")]
-        chain_firms[level] = f.groupby(level)["enterprise_id"].nunique()
     ladders = []
     for path in chain.get("main_paths") or []:
         path = [n for n in path if n in indexed.index]
         if len(path) >= 2:
             ladders.append((path, value_ladder(path, indexed, links)))
+    region_lists = {level: [] for level in LEVELS}
+    if regions is not None and len(regions):
+        for level in LEVELS:
+            region_lists[level] = sorted(regions.loc[regions["level"] == level, "code"])
     return ChainFacts(
-        chain=chain, year=year, nodes=indexed, links=links, firms=firms,
-        by_level=by_level, national=national, firms_per_region=firms_per_region,
-        firms_total=int(all_firm_regions["id"].nunique()), node_firms_national=node_firms,
-        graph=graph, layer_of=_layer_index(graph, indexed), layers=_layers(graph, indexed), ladders=ladders,
-        chain_value=chain_value, chain_firms=chain_firms,
+        chain=chain, year=year, nodes=indexed, links=links, firms=firms, cells=cells, stats=stat_frame,
+        shares=share_frame, baselines=baseline_shares(baselines, asked), national=national,
+        national_by_year=national_by_year,
+        firms_per_region={level: all_firm_regions.groupby(level)["id"].nunique() for level in LEVELS},
+        firms_total=int(all_firm_regions["id"].nunique()),
+        node_firms_national=firms.groupby("node_id")["enterprise_id"].nunique(),
+        regions=region_lists, graph=graph, layer_of=_layer_index(graph, indexed), layers=_layers(graph, indexed),
+        ladders=ladders,
     )
 
 
-def _region_quantities(firms: pd.DataFrame, stats: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Per region of a level and node: quantity, basis, firm count, sources, year."""
-    cols = ["region", "node_id", "quantity", "basis", "firms", "sources", "year"]
+def _cells(firms: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Per region of a level and node: distinct firms, summed quantity, latest and earliest figure year.
+
+    Linear in firm rows: plain group sums, no per-group Python.
+    """
     f = firms[firms[level].notna() & (firms[level] != "")]
-    if len(f):
-        grouped = f.groupby([level, "node_id"])
-        agg = grouped.agg(firms=("enterprise_id", "nunique"), year=("year", "max"))
-        qty = f[f["quantity"].notna()].groupby([level, "node_id"])
-        agg["quantity"] = qty["quantity"].sum()
-        agg["kinds"] = qty["quantity_kind"].agg(lambda s: "+".join(sorted(set(s))))
-        agg["sources"] = f[f["quantity"].notna()].groupby([level, "node_id"])["source_id"].agg(
-            lambda s: sorted(set(s)))
-        agg = agg.reset_index().rename(columns={level: "region"})
-        agg["basis"] = np.where(agg["quantity"].notna(), "firms:" + agg["kinds"].fillna(""), "")
-        agg["sources"] = agg["sources"].apply(lambda v: v if isinstance(v, list) else [])
-        agg = agg.drop(columns="kinds")
-    else:
-        agg = pd.DataFrame(columns=cols)
-    if len(stats):
-        stats = stats if "derived" in stats.columns else stats.assign(derived=False)
-        s = stats.rename(columns={"value": "stat_quantity", "year": "stat_year"})[
-            ["region", "node_id", "stat_quantity", "stat_year", "source_id", "derived"]]
-        agg = agg.merge(s, on=["region", "node_id"], how="outer")
-        has = agg["stat_quantity"].notna()
-        agg.loc[has, "quantity"] = agg.loc[has, "stat_quantity"]
-        agg.loc[has, "basis"] = np.where(agg.loc[has, "derived"].fillna(False).astype(bool),
-                                         "statistics (official national share × national output)", "statistics")
-        agg.loc[has, "year"] = agg.loc[has, "stat_year"]
-        agg.loc[has, "sources"] = agg.loc[has, "source_id"].apply(lambda v: [v])
-        agg["firms"] = agg["firms"].fillna(0)
-        agg = agg.drop(columns=["stat_quantity", "stat_year", "source_id", "derived"])
-    agg["firms"] = agg["firms"].astype(int)
-    agg = agg[cols].reset_index(drop=True)
-    # ranks among the regions of this level (1 = largest), computed once for every region
-    positive = agg["quantity"].where(agg["quantity"] > 0)
-    agg["rank"] = positive.groupby(agg["node_id"]).rank(ascending=False, method="min")
-    agg["regions_ranked"] = positive.notna().groupby(agg["node_id"]).transform("sum").astype(int)
-    with_firms = agg["firms"].where(agg["firms"] > 0)
-    agg["rank_by_firms"] = with_firms.groupby(agg["node_id"]).rank(ascending=False, method="min")
-    return agg
+    cols = ["region", "node_id", "firms", "firm_quantity", "firm_year", "firm_year_min", "firm_kinds"]
+    if f.empty:
+        return pd.DataFrame(columns=cols)
+    keys = [level, "node_id"]
+    out = f.drop_duplicates(["enterprise_id", "node_id"]).groupby(keys).size().rename("firms").to_frame()
+    q = f[f["quantity"].notna()]
+    g = q.groupby(keys)
+    out["firm_quantity"] = g["quantity"].sum()
+    out["firm_year"] = g["year"].max()
+    out["firm_year_min"] = g["year"].min()
+    kinds = q.assign(o=q["quantity_kind"] == "output", c=q["quantity_kind"] == "capacity").groupby(keys)[["o", "c"]].any()
+    kind = pd.Series(np.select([kinds["o"] & kinds["c"], kinds["o"], kinds["c"]],
+                               ["capacity+output", "output", "capacity"], ""), index=kinds.index, dtype=object)
+    out["firm_kinds"] = kind.reindex(out.index).fillna("")
+    return out.reset_index().rename(columns={level: "region"})[cols]
 
 
-def _national(firms: pd.DataFrame, stats: pd.DataFrame, node_ids: list[str]) -> pd.DataFrame:
+def _national(firms: pd.DataFrame, national_by_year: pd.DataFrame, node_ids: list[str]) -> pd.DataFrame:
+    """Latest official national figure per node, else the sum over atlas firms (said so)."""
     out = pd.DataFrame(index=pd.Index(node_ids, name="node_id"))
-    with_q = firms[firms["quantity"].notna()]
-    out["national_quantity"] = with_q.groupby("node_id")["quantity"].sum()
+    q = firms[firms["quantity"].notna()]
+    g = q.groupby("node_id")
+    out["national_quantity"] = g["quantity"].sum()
+    out["national_year"] = g["year"].max()
     out["national_basis"] = np.where(out["national_quantity"].notna(), "atlas firms (sum; partial coverage)", "")
-    out["national_sources"] = [sorted(set(with_q.loc[with_q["node_id"] == n, "source_id"])) for n in out.index]
-    out["national_year"] = with_q.groupby("node_id")["year"].max()
-    for rec in stats.to_dict(orient="records"):
-        out.loc[rec["node_id"], "national_quantity"] = rec["value"]
-        out.loc[rec["node_id"], "national_basis"] = "statistics"
-        out.at[rec["node_id"], "national_sources"] = [rec["source_id"]]
-        out.loc[rec["node_id"], "national_year"] = rec["year"]
+    out["national_source"] = ""
+    latest = national_by_year.sort_values("year").drop_duplicates("node_id", keep="last").set_index("node_id")
+    latest = latest[latest.index.isin(out.index)]
+    out.loc[latest.index, "national_quantity"] = latest["value"]
+    out.loc[latest.index, "national_year"] = latest["year"]
+    out.loc[latest.index, "national_basis"] = "statistics"
+    out.loc[latest.index, "national_source"] = latest["source_id"]
     return out
 
 
-# --------------------------------------------------------------------------- the rules
-def classify(firms: int, quantity: float, share: float, lq_firms: float, overall_share: float | None,
-             s: DiagnosisSettings) -> tuple[str, str]:
-    """Status of one link and the rule that decided it.
+def baseline_shares(baselines: pd.DataFrame | None, year: int | None = None) -> pd.DataFrame:
+    """Each region's share of the national economy: the first indicator of :data:`BASELINE_INDICATORS`
+    with a regional and a national figure of the same year (the latest such year at or before ``year``).
 
-    * missing: no local firm and no local quantity;
-    * share rule (local and national quantities known): strong when the national share is at least
-      ``strong_share_ratio`` × the region's overall share of the chain and at least
-      ``strong_min_share``; weak when below ``weak_share_ratio`` × the overall share; else present.
-      With no overall share, the absolute cut-offs ``strong_share_abs`` / ``weak_share_abs`` apply;
-    * firm rule (no quantities): strong when ``firms ≥ strong_min_firms`` and the firm-count location
-      quotient ≥ ``strong_lq``; weak when the quotient < ``weak_lq``; else present.
-
-    >>> classify(0, float("nan"), float("nan"), float("nan"), 0.1, DiagnosisSettings())
-    ('missing', 'no local firm or output')
-    >>> classify(3, 50.0, 0.2, 2.0, 0.1, DiagnosisSettings())[0]
-    'strong'
+    >>> b = pd.DataFrame({"region": ["100000", "371600", "100000", "371600"], "indicator": ["gdp"] * 4,
+    ...                   "year": [2022, 2022, 2023, 2021], "value": [1200.0, 30.0, 1260.0, 28.0],
+    ...                   "source_id": ["s"] * 4})
+    >>> float(baseline_shares(b).loc["371600", "baseline_share"])
+    0.025
     """
-    if firms == 0 and not (quantity > 0):
-        return "missing", "no local firm or output"
-    if not math.isnan(share):
-        if overall_share is not None and overall_share > 0:
-            if share >= max(s.strong_share_ratio * overall_share, s.strong_min_share):
-                return "strong", f"share {share:.1%} ≥ {s.strong_share_ratio:g}× overall {overall_share:.1%}"
-            if share < s.weak_share_ratio * overall_share:
-                return "weak", f"share {share:.1%} < {s.weak_share_ratio:g}× overall {overall_share:.1%}"
-            return "present", f"share {share:.1%} near overall {overall_share:.1%}"
-        if share >= s.strong_share_abs:
-            return "strong", f"share {share:.1%} ≥ {s.strong_share_abs:.0%}"
-        if share < s.weak_share_abs:
-            return "weak", f"share {share:.1%} < {s.weak_share_abs:.0%}"
-        return "present", f"share {share:.1%}"
-    if not math.isnan(lq_firms):
-        if firms >= s.strong_min_firms and lq_firms >= s.strong_lq:
-            return "strong", f"{firms} firms, firm LQ {lq_firms:.2f} ≥ {s.strong_lq:g}"
-        if lq_firms < s.weak_lq:
-            return "weak", f"firm LQ {lq_firms:.2f} < {s.weak_lq:g}"
-        return "present", f"{firms} firm(s), firm LQ {lq_firms:.2f}"
-    return "present", f"{firms} firm(s), no output figures"
+    cols = ["baseline_share", "baseline_indicator", "baseline_year", "baseline_source", "baseline_value",
+            "baseline_national"]
+    if baselines is None or baselines.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="region"))
+    b = baselines[baselines["indicator"].isin(BASELINE_INDICATORS) & baselines["value"].notna()]
+    if year is not None:
+        b = b[b["year"] <= year]
+    nat = b[b["region"] == NATION][["indicator", "year", "value", "source_id"]].rename(
+        columns={"value": "nat", "source_id": "nat_source"})
+    m = b[b["region"] != NATION].merge(nat, on=["indicator", "year"])
+    m = m[m["nat"] > 0]
+    m["priority"] = -m["indicator"].map({k: i for i, k in enumerate(BASELINE_INDICATORS)})
+    m = m.sort_values(["priority", "year"], kind="stable").drop_duplicates("region", keep="last")
+    out = pd.DataFrame({"baseline_share": (m["value"] / m["nat"]).to_numpy(),
+                        "baseline_indicator": m["indicator"].to_numpy(), "baseline_year": m["year"].to_numpy(),
+                        "baseline_source": (m["source_id"] + " / " + m["nat_source"]).to_numpy(),
+                        "baseline_value": m["value"].to_numpy(), "baseline_national": m["nat"].to_numpy()},
+                       index=pd.Index(m["region"].to_numpy(), name="region"))
+    return out
+
+
+# --------------------------------------------------------------------------- the table for a whole level
+QUANTITY_BASES = ("", "statistics", "official share × national output", "firms:output", "firms:capacity",
+                  "firms:capacity+output", "firms:")
+NATIONAL_BASES = ("", "official share", "statistics (same year)", "statistics (year of the firm figures)",
+                  "atlas firms (sum; partial coverage)", "statistics (latest)")
+OFFICIAL_TOTALS = ("official share", "statistics (same year)", "statistics (year of the firm figures)")
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with categorical columns (the link table's compact strings) as plain objects."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: object for c in cats}) if cats else frame
+
+
+def _scatter(n: int, pos: np.ndarray, values: np.ndarray, fill: object = np.nan, dtype: object = float) -> np.ndarray:
+    out = np.full(n, fill, dtype=dtype)
+    ok = pos >= 0
+    out[pos[ok]] = values[ok]
+    return out
+
+
+def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.DataFrame:
+    """Every region of ``level`` × every node: quantity, share, evidence, rank, status (memoised).
+
+    One vectorised pass over a region × node grid addressed by integer positions (no joins on
+    strings); :func:`diagnose` and :func:`diagnose_all` both read from it.
+    """
+    s = settings or DiagnosisSettings()
+    key = (level, s.key())
+    if key in facts.memo:
+        return facts.memo[key]
+    node_ids = list(facts.nodes.index)
+    cells = facts.cells[level]
+    stats = facts.stats[facts.stats["level"] == level]
+    shares = facts.shares[facts.shares["level"] == level]
+    codes = sorted(set(facts.regions.get(level, [])) | set(cells["region"]) | set(stats["region"])
+                   | set(shares["region"]))
+    n_r, n_n = len(codes), len(node_ids)
+    size = n_r * n_n
+    region_index, node_index = pd.Index(codes), pd.Index(node_ids)
+
+    def pos(frame: pd.DataFrame) -> np.ndarray:
+        r = region_index.get_indexer(frame["region"])
+        c = node_index.get_indexer(frame["node_id"])
+        return np.where((r >= 0) & (c >= 0), r * n_n + c, -1)
+
+    def num(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+
+    def obj(frame: pd.DataFrame, col: str) -> np.ndarray:
+        return frame[col].astype(object).to_numpy()
+
+    node_of = np.tile(np.arange(n_n), n_r)
+    p = pos(cells)
+    firms = _scatter(size, p, num(cells, "firms"), 0.0).astype(int)
+    firm_q = _scatter(size, p, num(cells, "firm_quantity"))
+    firm_year = _scatter(size, p, num(cells, "firm_year"))
+    firm_year_min = _scatter(size, p, num(cells, "firm_year_min"))
+    firm_kinds = _scatter(size, p, obj(cells, "firm_kinds"), "", object)
+    p = pos(stats)
+    stat_value = _scatter(size, p, num(stats, "value"))
+    stat_year = _scatter(size, p, num(stats, "year"))
+    stat_nat = _scatter(size, p, num(stats, "nat_value"))
+    stat_source = _scatter(size, p, obj(stats, "source_id"), None, object)
+    stat_nat_source = _scatter(size, p, obj(stats, "nat_source"), None, object)
+    p = pos(shares)
+    share_value = _scatter(size, p, num(shares, "value"))
+    share_year_raw = _scatter(size, p, num(shares, "year"))
+    share_source = _scatter(size, p, obj(shares, "source_id"), None, object)
+    share_comp = _scatter(size, p, obj(shares, "comparator"), "=", object)
+    share_output = _scatter(size, p, (shares["indicator"] == "output_share_national").to_numpy(), False, bool)
+
+    # official national figures by (node, year), looked up by position
+    nby = facts.national_by_year
+    years = np.unique(np.concatenate([nby["year"].to_numpy(dtype=float), [0.0]]))
+    nat_grid = np.full((n_n, len(years)), np.nan)
+    src_grid = np.full((n_n, len(years)), None, dtype=object)
+    ni = node_index.get_indexer(nby["node_id"])
+    yi = np.searchsorted(years, nby["year"].to_numpy(dtype=float))
+    ok = ni >= 0
+    nat_grid[ni[ok], yi[ok]] = nby["value"].to_numpy(dtype=float)[ok]
+    src_grid[ni[ok], yi[ok]] = nby["source_id"].astype(object).to_numpy()[ok]
+
+    def national_at(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        y = np.nan_to_num(year, nan=-1.0)
+        j = np.clip(np.searchsorted(years, y), 0, len(years) - 1)
+        hit = years[j] == y
+        return np.where(hit, nat_grid[node_of, j], np.nan), np.where(hit, src_grid[node_of, j], None)
+
+    nat_firm_sum = facts.firms[facts.firms["quantity"].notna()].groupby("node_id")["quantity"].sum()
+    atlas_nat = nat_firm_sum.reindex(node_ids).to_numpy(dtype=float)[node_of]
+    has_share = ~np.isnan(share_value)
+    has_stat_pair = ~np.isnan(stat_value) & (stat_nat > 0)
+    has_firm_q = ~np.isnan(firm_q)
+    share_nat, share_nat_src = national_at(share_year_raw)
+    firm_nat, firm_nat_src = national_at(firm_year)
+    firm_official = has_firm_q & ~np.isnan(firm_nat) & (firm_year == firm_year_min)
+
+    e_share = has_share
+    e_stat = ~e_share & has_stat_pair
+    e_firm = ~e_share & ~e_stat & has_firm_q
+    e_count = ~e_share & ~e_stat & ~e_firm & (firms > 0)
+    evidence = np.select([e_share, e_stat, e_firm, e_count], [0, 1, 2, 3], 4)
+    share = np.full(size, np.nan)
+    share[e_share] = share_value[e_share] / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share[e_stat] = (stat_value / stat_nat)[e_stat]
+        firm_den = np.where(firm_official, firm_nat, atlas_nat)
+        share[e_firm] = np.where(firm_den[e_firm] > 0, (firm_q / firm_den)[e_firm], np.nan)
+    comparator = np.where(e_share, share_comp, "=").astype(object)
+    nat_q = np.select([e_share, e_stat, e_firm], [share_nat, stat_nat, firm_den], np.nan)
+    nat_year = np.select([e_share, e_stat, e_firm & firm_official, e_firm],
+                         [share_year_raw, stat_year, firm_year, np.nan], np.nan)
+    nat_basis = np.select([e_share, e_stat, e_firm & firm_official, e_firm], [1, 2, 3, 4], 0)
+    nat_source = np.where(e_share, share_nat_src, np.where(e_stat, stat_nat_source,
+                                                           np.where(e_firm & firm_official, firm_nat_src, None)))
+    # links without a local share still show the nation's latest figure (for value coverage and context)
+    latest = facts.national.reindex(node_ids)
+    fill = np.isnan(nat_q) & ~e_share  # an official share keeps its own (possibly unknown) national figure
+    nat_q = np.where(fill, latest["national_quantity"].to_numpy(dtype=float)[node_of], nat_q)
+    nat_year = np.where(fill, latest["national_year"].to_numpy(dtype=float)[node_of], nat_year)
+    latest_basis = np.select([latest["national_basis"].to_numpy() == "statistics",
+                              latest["national_basis"].to_numpy() != ""], [5, 4], 0)[node_of]
+    nat_basis = np.where(fill, latest_basis, nat_basis)
+    latest_src = latest["national_source"].replace("", None).astype(object).to_numpy()[node_of]
+    nat_source = np.where(fill, latest_src, nat_source)
+    # the local quantity (for output value): an official statistic, else share × national, else firms
+    from_share = np.where(e_share & share_output, share * share_nat, np.nan)
+    q = np.where(~np.isnan(stat_value), stat_value, np.where(~np.isnan(from_share), from_share, firm_q))
+    kind_code = np.select([firm_kinds == "output", firm_kinds == "capacity", firm_kinds == "capacity+output"],
+                          [3, 4, 5], 6)
+    q_basis = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)], [1, 2, kind_code], 0)
+    q_year = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)],
+                       [stat_year, share_year_raw, firm_year], np.nan)
+    share_year = np.select([e_share, e_stat, e_firm], [share_year_raw, stat_year, firm_year], np.nan)
+    official = e_share | e_stat
+    # ranks among regions of this level by national share (1 = largest): only shares against a national
+    # total rank a region nationally (not shares among atlas firms); external inputs rank nobody
+    ext = facts.nodes["external_input"].to_numpy(dtype=bool)[node_of]
+    national_total = np.isin(nat_basis, [1, 2, 3]) & ~fill
+    grid = share.reshape(n_r, n_n)
+    ranked = np.where((grid > 0) & ~ext.reshape(n_r, n_n) & national_total.reshape(n_r, n_n), grid, np.nan)
+    rank = pd.DataFrame(ranked).rank(axis=0, ascending=False, method="min").to_numpy().ravel()
+    regions_ranked = np.repeat((~np.isnan(ranked)).sum(axis=0)[None, :], n_r, axis=0).ravel()
+    with_firms = np.where((firms > 0) & ~ext, firms, np.nan).reshape(n_r, n_n).astype(float)
+    rank_by_firms = pd.DataFrame(with_firms).rank(axis=0, ascending=False, method="min").to_numpy().ravel()
+    # firm-count location quotient over the whole atlas
+    region_firms = facts.firms_per_region[level].reindex(codes).fillna(0).to_numpy(dtype=float)
+    region_firms = np.repeat(region_firms, n_n)
+    node_nat = facts.node_firms_national.reindex(node_ids).fillna(0).to_numpy(dtype=float)[node_of]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = (firms / region_firms) / (node_nat / max(facts.firms_total, 1))
+    base = facts.baselines.reindex(codes)
+    t = pd.DataFrame({
+        "region": pd.Categorical.from_codes(np.repeat(np.arange(n_r), n_n), categories=codes),
+        "node_id": pd.Categorical.from_codes(node_of, categories=node_ids),
+        "firms": firms, "firm_quantity": firm_q, "stat_source": pd.Series(stat_source, dtype=object),
+        "share_source": pd.Series(share_source, dtype=object),
+        "share_indicator": np.where(share_output, "output_share_national", None),
+        "evidence": pd.Categorical.from_codes(evidence, categories=list(EVIDENCE)),
+        "national_share": share, "share_comparator": pd.Series(comparator, dtype=object),
+        "national_quantity": nat_q, "national_year": nat_year,
+        "national_basis": pd.Categorical.from_codes(nat_basis, categories=list(NATIONAL_BASES)),
+        "national_source": pd.Series(nat_source, dtype=object),
+        "quantity": q, "quantity_basis": pd.Categorical.from_codes(q_basis, categories=list(QUANTITY_BASES)),
+        "quantity_year": q_year, "share_year": share_year, "official": official,
+        "rank": rank, "regions_ranked": regions_ranked.astype(int), "rank_by_firms": rank_by_firms,
+        "national_firms": node_nat.astype(int), "lq_firms": np.where((region_firms > 0) & (node_nat > 0), lq, np.nan),
+        "external_input": ext,
+    })
+    for col in facts.baselines.columns:
+        values = base[col].to_numpy()
+        t[col] = np.repeat(values, n_n) if len(values) else np.full(size, np.nan)
+    status, rule = _statuses(t, s)
+    t["status"] = pd.Categorical(status, categories=list(STATUSES))
+    t["rule_code"] = pd.Series(rule, dtype=object)
+    facts.memo[key] = t
+    return t
+
+
+def _statuses(t: pd.DataFrame, s: DiagnosisSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The status rules of the module docstring, applied to whole columns at once."""
+    share = t["national_share"].to_numpy(dtype=float)
+    comp = t["share_comparator"].astype(str).to_numpy()
+    base = pd.to_numeric(t["baseline_share"], errors="coerce").to_numpy(dtype=float)
+    has_base = ~np.isnan(base) & (base > 0)
+    strong_cut = np.where(has_base, np.maximum(s.strong_share_ratio * base, s.strong_min_share), s.strong_share_abs)
+    weak_cut = np.where(has_base, s.weak_share_ratio * base, s.weak_share_abs)
+    lower_only = np.isin(comp, LOWER_BOUNDS)
+    upper_only = np.isin(comp, UPPER_BOUNDS)
+    firms = t["firms"].to_numpy()
+    quantity = t["quantity"].to_numpy(dtype=float)
+    enough = t["national_firms"].to_numpy() >= s.min_national_firms
+    official = t["official"].to_numpy(dtype=bool)
+    firm_basis_official = (t["national_basis"] == "statistics (year of the firm figures)").to_numpy()
+    share_ok = ~np.isnan(share) & (official | firm_basis_official | enough)
+    share_known = ~np.isnan(share)
+    rank = t["rank"].to_numpy(dtype=float)
+    top = official & (rank <= s.floor_rank)
+    lq = t["lq_firms"].to_numpy(dtype=float)
+    zero_official = official & (share == 0)
+    is_strong = share_ok & (share >= strong_cut) & ~upper_only
+    is_weak = share_ok & (share < weak_cut) & ~lower_only & ~top & ~is_strong
+    conds = [
+        zero_official,
+        is_strong,
+        is_weak,
+        share_ok,
+        share_known,                                      # a share among too few recorded firms
+        (firms > 0) & enough & (firms >= s.strong_min_firms) & (lq >= s.strong_lq),
+        (firms > 0) & enough & (lq < s.weak_lq),
+        (firms > 0) | (quantity > 0),
+        enough,
+    ]
+    statuses = ["missing", "strong", "weak", "present", "present", "strong", "weak", "present", "missing"]
+    rules = ["official-zero", "share-strong", "share-weak", "share-present", "share-few-firms", "lq-strong",
+             "lq-weak", "firms-present", "absent-known"]
+    return (np.select(conds, statuses, "unknown"), np.select(conds, rules, "absent-unknown"))
+
+
+def _pct(v: float, comparator: str = "=") -> str:
+    prefix = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(comparator, "")
+    return f"{prefix}{v:.1%}"
+
+
+def rule_text(rec: dict, s: DiagnosisSettings) -> str:
+    """The plain sentence behind a row's status (the rule code with the row's numbers)."""
+    code = rec["rule_code"]
+    share = rec.get("national_share")
+    comp = rec.get("share_comparator") or "="
+    base = rec.get("baseline_share")
+    has_base = base is not None and not _isnan(base) and base > 0
+    if code.startswith("share") and code != "share-few-firms":
+        shown = _pct(share, comp)
+        if has_base:
+            ref = f"{rec['baseline_indicator']} share {base:.2%} ({int(rec['baseline_year'])})"
+            if code == "share-strong":
+                return f"share {shown} ≥ {s.strong_share_ratio:g}× {ref}"
+            if code == "share-weak":
+                return f"share {shown} < {s.weak_share_ratio:g}× {ref}"
+            extra = ""
+            if not _isnan(rec.get("rank")) and rec.get("official") and rec["rank"] <= s.floor_rank and \
+                    share < s.weak_share_ratio * base:
+                extra = f"; ranked {int(rec['rank'])} nationally on official figures (never below present)"
+            return f"share {shown} against {ref}" + extra
+        if code == "share-strong":
+            return f"share {shown} ≥ {s.strong_share_abs:.0%} (no baseline for the region's economy)"
+        if code == "share-weak":
+            return f"share {shown} < {s.weak_share_abs:.0%} (no baseline for the region's economy)"
+        return f"share {shown} (no baseline for the region's economy)"
+    n, m = int(rec["firms"]), int(rec["national_firms"])
+    return {
+        "official-zero": "official figure: none here",
+        "share-few-firms": f"{n} firm(s); share {_pct(share)} is among the atlas's {m} recorded maker(s), fewer "
+                           f"than {s.min_national_firms:g}: no strength claim",
+        "lq-strong": f"{n} firms, firm LQ {rec['lq_firms']:.2f} ≥ {s.strong_lq:g}",
+        "lq-weak": f"firm LQ {rec['lq_firms']:.2f} < {s.weak_lq:g}",
+        "firms-present": (f"{n} firm(s), firm LQ {rec['lq_firms']:.2f}" if m >= s.min_national_firms else
+                          f"{n} firm(s); the atlas records {m} maker(s) nationally (< {s.min_national_firms:g}): "
+                          "no strength claim"),
+        "absent-known": f"none of the {m} makers the atlas records nationally is here",
+        "absent-unknown": f"no local firm or figure; the atlas records {m} maker(s) nationally, too few to call "
+                          "it missing",
+    }[code]
 
 
 # --------------------------------------------------------------------------- value ladder
 def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """Value per unit of the path's first node as it moves down the path.
+    """Value per unit of the path's first node as it moves down the path, in yuan only.
 
-    For a path n0 → n1 → … with input coefficients c_k (units of n_{k-1} per unit of n_k; 1 when
-    unknown, flagged), the amount of n_k made from one unit of n0 is 1/f_k with f_k = c_1·…·c_k, so the
-    value reached per unit of n0 is V_k = uv(n_k)/f_k; the uplift over n0 is V_k − V_0 and the step's
-    own uplift is V_k − V_{k−1}. E.g. primary aluminium 18,700 → rod 19,200 yuan/t: +500 per tonne.
+    For a path n0 → n1 → … with input coefficients c_k (units of n_{k-1} per unit of n_k), the amount of
+    n_k made from one unit of n0 is 1/f_k with f_k = c_1·…·c_k, so the value reached per unit of n0 is
+    V_k = uv(n_k)/f_k; the uplift over n0 is V_k − V_0 and the step's own uplift V_k − V_{k−1}. A step
+    without a coefficient is taken 1:1 only between nodes counted in the same unit (flagged
+    ``coefficient_assumed``); between different units (t → pcs, t → W) it is *not comparable*, and
+    so is every step after it. Unit values must be yuan per the node's unit.
     """
     coef = {(a, b): c for a, b, c in links[["source_node", "target_node", "coefficient"]].itertuples(index=False)}
     src = {(a, b): s for a, b, s in links[["source_node", "target_node", "source_id"]].itertuples(index=False)}
     rows = []
     factor = 1.0
+    comparable = True
     for k, node in enumerate(path):
         rec = nodes.loc[node]
         assumed = False
         link_source = None
+        note = ""
         if k:
             c = coef.get((path[k - 1], node))
-            if c is None or (isinstance(c, float) and math.isnan(c)):
-                c, assumed = 1.0, True
+            if c is None or _isnan(c):
+                if nodes.loc[path[k - 1], "unit"] == rec["unit"]:
+                    c, assumed = 1.0, True
+                else:
+                    comparable = False
+                    note = (f"not comparable: no input coefficient from {nodes.loc[path[k - 1], 'unit']} to "
+                            f"{rec['unit']}")
             else:
                 link_source = src.get((path[k - 1], node))
-            factor *= c
+            if comparable:
+                factor *= float(c)
         uv = rec["unit_value"]
-        value = uv / factor if uv is not None and not _isnan(uv) else math.nan
+        value = uv / factor if comparable and uv is not None and not _isnan(uv) else math.nan
+        if not comparable and not note:
+            note = "not comparable (an earlier step is)"
         rows.append({"step": k, "node_id": node, "name_zh": rec["name_zh"], "name_en": rec["name_en"],
                      "unit": rec["unit"], "unit_value": uv, "unit_value_unit": rec["unit_value_unit"],
                      "unit_value_year": rec["unit_value_year"], "unit_value_source": rec["unit_value_source"],
-                     "input_per_unit": factor, "coefficient_assumed": assumed, "coefficient_source": link_source,
+                     "input_per_unit": factor if comparable else math.nan, "coefficient_assumed": assumed,
+                     "coefficient_source": link_source, "comparable": comparable, "note": note,
                      "value_per_start_unit": value})
     df = pd.DataFrame(rows)
     start = df["value_per_start_unit"].iloc[0]
@@ -301,42 +617,61 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
 
 
 def _isnan(v: object) -> bool:
-    return isinstance(v, float) and math.isnan(v)
+    if v is None:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
-def _capture(ladder: pd.DataFrame, local_q: dict[str, float]) -> dict:
+def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[str, tuple[float, object]],
+             s: DiagnosisSettings) -> dict:
     """How much of a path's value the region captures now vs one or two steps further downstream.
 
-    The region's base is its quantity of the path's first node with a local figure (q). *Today* is
-    the value of that base sold as that node plus the value added locally at later steps on local
-    volumes; *+k steps* is the value if the whole base were carried k steps further down the path.
+    The region's base is its quantity q of the path's first node with a local figure. *Today* is that
+    base sold as that node plus the value added locally at later steps on local volumes. *+k steps*
+    converts at most ``scenario_share`` × q, and never more than the next link's national quantity
+    (in base units), and says which bound applied.
     """
     steps = ladder.to_dict(orient="records")
-    base_index = next((i for i, s in enumerate(steps) if local_q.get(s["node_id"], 0) > 0), None)
+    base_index = next((i for i, st in enumerate(steps) if local_q.get(st["node_id"], 0) > 0), None)
     if base_index is None:
         return {"base_node": None, "reason": "the region has no output figure on this path"}
     base = steps[base_index]
     q0 = local_q[base["node_id"]]
     if _isnan(base["value_per_start_unit"]):
-        return {"base_node": base["node_id"], "reason": "the base node has no unit value"}
-    # everything per unit of the base node
+        return {"base_node": base["node_id"], "reason": "the base node has no comparable unit value"}
     f0 = base["input_per_unit"]
-    per_base = [s["value_per_start_unit"] * f0 for s in steps]
+    per_base = [st["value_per_start_unit"] * f0 for st in steps]
     today = q0 * per_base[base_index]
     for i in range(base_index + 1, len(steps)):
         q = local_q.get(steps[i]["node_id"], 0.0)
         if q > 0 and not _isnan(per_base[i]) and not _isnan(per_base[i - 1]):
-            # q units of node i equal q·f_i/f0 units of base; value added at step i on them
-            base_equiv = q * steps[i]["input_per_unit"] / f0
-            today += base_equiv * (per_base[i] - per_base[i - 1])
+            today += q * steps[i]["input_per_unit"] / f0 * (per_base[i] - per_base[i - 1])
     out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": ladder.loc[base_index, "unit"],
-           "today_value": today, "value_unit": "yuan", "scenarios": []}
+           "today_value": today, "value_unit": "yuan", "scenario_share": s.scenario_share, "scenarios": []}
     for k in (1, 2):
         j = base_index + k
-        if j < len(steps) and not _isnan(per_base[j]):
-            value = q0 * per_base[j]
-            out["scenarios"].append({"steps": k, "node_id": steps[j]["node_id"], "value": value,
-                                     "gain_over_today": value - today})
+        if j >= len(steps):
+            break
+        if _isnan(per_base[j]):
+            out["scenarios"].append({"steps": k, "node_id": steps[j]["node_id"], "value": None,
+                                     "reason": steps[j]["note"] or "no unit value"})
+            continue
+        converted, bound = s.scenario_share * q0, f"scenario_share {s.scenario_share:.0%} of local output"
+        nxt = steps[base_index + 1]
+        nat, nat_year = national_q.get(nxt["node_id"], (math.nan, None))
+        if not _isnan(nat) and nat > 0 and not _isnan(nxt["input_per_unit"]):
+            cap = nat * nxt["input_per_unit"] / f0  # the next link's national output, in base units
+            if cap < converted:
+                converted = cap
+                bound = f"national output of {nxt['node_id']} ({nat_year})"
+        else:
+            bound += f" (national output of {nxt['node_id']} unknown)"
+        gain = converted * (per_base[j] - per_base[base_index])
+        out["scenarios"].append({"steps": k, "node_id": steps[j]["node_id"], "converted_base": converted,
+                                 "bound": bound, "value": today + gain, "gain_over_today": gain})
     last = len(steps) - 1
     if last > base_index and not _isnan(per_base[last]):
         out["full_path_value"] = q0 * per_base[last]
@@ -364,10 +699,13 @@ class Diagnosis(Result):
     derivations: dict = field(default_factory=dict)
     layers: list[dict] = field(default_factory=list)
     links: pd.DataFrame | None = None
+    years_used: list[int] = field(default_factory=list)
+    baseline: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return jsonable({
-            "region": self.region, "chain": self.chain, "year": self.year, "settings": self.settings,
+            "region": self.region, "chain": self.chain, "year": self.year, "years_used": self.years_used,
+            "baseline": self.baseline, "settings": self.settings,
             "overall_share": self.overall_share, "nodes": self.nodes, "stages": self.stages,
             "top_heaviness": self.top_heaviness, "value_paths": self.value_paths,
             "agglomeration": self.agglomeration, "firms": self.firms, "layers": self.layers,
@@ -385,108 +723,149 @@ class Diagnosis(Result):
     def __repr__(self) -> str:
         r, c = self.region, self.chain
         counts = ", ".join(f"{k} {v}" for k, v in self.status_counts().items())
+        years = ("figures of " + ", ".join(str(y) for y in self.years_used)) if self.years_used else "no figures"
         lines = [f"Diagnosis: {r['name_zh']} {r['name_en']} ({r['code']}) × {c['name_zh']} {c['name_en']}, "
-                 f"year {self.year}: {counts}"]
+                 f"as of {self.year} ({years}): {counts}"]
+        if self.baseline:
+            b = self.baseline
+            lines.append(f"  baseline: {b['indicator']} share of the nation {b['share']:.2%} ({b['year']}, {b['source']})")
+        else:
+            lines.append("  baseline: no figure for the region's share of the national economy; absolute cut-offs")
         for rec in self.nodes.to_dict(orient="records"):
-            share = "" if _isnan(rec["national_share"]) else f" share {rec['national_share']:.1%}"
-            lines.append(f"  [{rec['status']:>7}] {rec['name_zh']} {rec['name_en']}: {rec['firms']} firm(s){share}")
+            share = "" if _isnan(rec["national_share"]) else \
+                f" share {_pct(rec['national_share'], rec['share_comparator'])} ({int(rec['share_year'])})"
+            rank = "" if rec["rank"] is None else f" rank {rec['rank']}/{rec['regions_ranked']}"
+            lines.append(f"  [{rec['status']:>7}] {rec['name_zh']} {rec['name_en']}: {rec['firms']} firm(s){share}"
+                         f"{rank} — {rec['evidence']}; {rec['rule']}")
         return "\n".join(lines)
 
 
 NODE_COLUMNS = [
-    "node_id", "name_zh", "name_en", "stage", "primary", "layer", "status", "rule", "firms", "quantity",
-    "quantity_unit", "quantity_basis", "quantity_year", "quantity_sources", "national_quantity",
-    "national_basis", "national_year", "national_sources", "national_share", "rank", "regions_ranked",
-    "rank_by_firms", "lq_firms", "lq_value", "unit_value", "unit_value_unit", "unit_value_year",
-    "unit_value_source", "output_value", "national_output_value",
+    "node_id", "name_zh", "name_en", "stage", "primary", "external_input", "layer", "status", "evidence", "rule",
+    "firms", "quantity", "quantity_unit", "quantity_basis", "quantity_year", "quantity_sources",
+    "national_quantity", "national_basis", "national_year", "national_sources", "national_share",
+    "share_comparator", "share_year", "rank", "regions_ranked", "rank_by_firms", "national_firms", "lq_firms",
+    "lq_value", "unit_value", "unit_value_unit", "unit_value_year", "unit_value_source", "output_value",
+    "national_output_value",
 ]
+TABLE_COLUMNS = ["region", "node_id", "status", "evidence", "rule_code", "firms", "quantity", "quantity_basis",
+                 "quantity_year", "national_quantity", "national_basis", "national_year", "national_share",
+                 "share_comparator", "share_year", "rank", "regions_ranked", "rank_by_firms", "national_firms",
+                 "lq_firms", "baseline_share", "baseline_indicator", "baseline_year", "external_input"]
+
+
+def _nation_rows(facts: ChainFacts) -> pd.DataFrame:
+    """The nation diagnosed as a region: every figure is national, nothing to compare against."""
+    n = facts.national.reset_index()
+    t = pd.DataFrame({"region": NATION, "node_id": n["node_id"]})
+    t["firms"] = t["node_id"].map(facts.node_firms_national).fillna(0).astype(int)
+    t["quantity"] = n["national_quantity"].astype(float)
+    t["quantity_basis"] = n["national_basis"]
+    t["quantity_year"] = n["national_year"]
+    t["national_quantity"] = t["quantity"]
+    t["national_basis"] = n["national_basis"]
+    t["national_year"] = n["national_year"]
+    t["national_source"] = n["national_source"].replace("", None)
+    t["national_share"] = np.where(t["quantity"] > 0, 1.0, np.nan)
+    t["share_comparator"] = "="
+    t["share_year"] = n["national_year"]
+    t["official"] = n["national_basis"].eq("statistics").to_numpy()
+    t["evidence"] = np.select([t["official"], t["quantity"].notna(), t["firms"] > 0],
+                              ["official statistic", "firm output sum", "firm count"], "none")
+    t["status"] = np.where((t["firms"] > 0) | (t["quantity"] > 0), "present", "unknown")
+    t["rule_code"] = "nation"
+    for col in ("rank", "rank_by_firms", "lq_firms", "baseline_share", "baseline_year", "stat_source",
+                "share_source"):
+        t[col] = np.nan
+    t["regions_ranked"] = 0
+    t["national_firms"] = t["firms"]
+    t["baseline_indicator"] = None
+    t["external_input"] = t["node_id"].map(facts.nodes["external_input"]).astype(bool)
+    return t
 
 
 def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None = None) -> Diagnosis:
-    """Diagnose the chain in one region (``region``: code, names, level)."""
+    """Diagnose the chain in one region (``region``: code, names, level): its rows of :func:`link_table`."""
     s = settings or DiagnosisSettings()
     level = region["level"] if region["level"] in LEVELS else None
     code = region["code"]
     nodes = facts.nodes
-    node_ids = list(nodes.index)
-    table = pd.DataFrame({"node_id": node_ids})
-    if level is None:  # the nation itself: every figure is national
-        local = facts.national.reset_index().rename(columns={
-            "national_quantity": "quantity", "national_basis": "basis", "national_sources": "sources",
-            "national_year": "year"})
-        local["firms"] = local["node_id"].map(facts.node_firms_national).fillna(0).astype(int)
-        level_rows = local.assign(region=code)
-    else:
-        level_rows = facts.by_level[level]
-        local = level_rows[level_rows["region"] == code]
-    rank_cols = ["rank", "regions_ranked", "rank_by_firms"]
     if level is None:
-        local = local.assign(rank=np.nan, regions_ranked=0, rank_by_firms=np.nan)
-    table = table.merge(local[["node_id", "quantity", "basis", "firms", "sources", "year", *rank_cols]],
-                        on="node_id", how="left")
-    table = table.merge(facts.national.reset_index(), on="node_id", how="left")
-    table["firms"] = table["firms"].fillna(0).astype(int)
-    table["quantity"] = table["quantity"].astype(float)
-    table["national_quantity"] = table["national_quantity"].astype(float)
-    table["national_share"] = np.where(
-        (table["quantity"].notna()) & (table["national_quantity"] > 0),
-        table["quantity"] / table["national_quantity"], np.nan)
-    # ranks among regions of the same level (precomputed); regions_ranked counts regions with a figure
-    if level is not None:
-        counts = facts.by_level[level].groupby("node_id")["regions_ranked"].first()
-        table["regions_ranked"] = table["node_id"].map(counts).fillna(0).astype(int)
+        rows = _nation_rows(facts)
     else:
-        table["regions_ranked"] = 0
-    for col in ("rank", "rank_by_firms"):
-        table[col] = pd.Series([None if _isnan(v) or v is None else int(v) for v in table[col].astype(float)],
-                               index=table.index, dtype=object)
-
-    # firm-count location quotient over the whole atlas
-    if level is not None:
-        region_firms = facts.firms_per_region[level].get(code, 0)
+        full = link_table(facts, level, s)
+        rows = full[full["region"] == code]
+        if rows.empty:  # a region the atlas knows nothing about: the grid row is all absence
+            rows = link_table(_with_region(facts, level, code), level, s)
+            rows = rows[rows["region"] == code]
+        rows = plain(rows)
+    table = rows.drop(columns=["region"]).copy()
+    if level is None:
+        table["rule"] = "the nation itself"
     else:
-        region_firms = facts.firms_total
-    national_node_firms = table["node_id"].map(facts.node_firms_national).fillna(0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lq = (table["firms"] / region_firms) / (national_node_firms / facts.firms_total)
-    table["lq_firms"] = np.where((region_firms > 0) & (national_node_firms > 0), lq, np.nan)
-
-    # values
+        table["rule"] = [rule_text(r, s) for r in table.to_dict(orient="records")]
+    for col in ("rank", "rank_by_firms", "quantity_year", "national_year", "share_year"):
+        table[col] = pd.Series([None if _isnan(v) else int(v) for v in table[col]], index=table.index, dtype=object)
+    firms = _local_firms(facts, code, level)
+    firm_sources = firms.dropna(subset=["source_id"]).groupby("node_id")["source_id"].agg(lambda v: sorted(set(v)))
+    nat_firm_sources = facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
+    q_sources, n_sources = [], []
+    for rec in table.to_dict(orient="records"):
+        ev = rec["evidence"]
+        srcs: list[str] = []
+        if ev == "official share":
+            srcs.append(rec.get("share_source"))
+        if rec["quantity_basis"] == "statistics":
+            srcs.append(rec.get("stat_source"))
+        if rec["quantity_basis"].startswith("firms") or ev in ("firm output sum", "firm count"):
+            srcs.extend(firm_sources.get(rec["node_id"], []))
+        q_sources.append(sorted({x for x in srcs if isinstance(x, str) and x}))
+        if isinstance(rec.get("national_source"), str) and rec["national_source"]:
+            n_sources.append([rec["national_source"]])
+        elif rec["national_basis"].startswith("atlas"):
+            n_sources.append(sorted(nat_firm_sources.get(rec["node_id"], [])))
+        else:
+            n_sources.append([])
+    table["quantity_sources"] = q_sources
+    table["national_sources"] = n_sources
     uv = table["node_id"].map(nodes["unit_value"]).astype(float)
     table["output_value"] = table["quantity"] * uv
     table["national_output_value"] = table["national_quantity"] * uv
-    both = table["output_value"].notna() & table["national_output_value"].notna()
-    local_total = table.loc[table["output_value"].notna(), "output_value"].sum()
-    national_total = table.loc[table["national_output_value"].notna(), "national_output_value"].sum()
-    overall = float(table.loc[both, "output_value"].sum() / table.loc[both, "national_output_value"].sum()) \
-        if both.any() and table.loc[both, "national_output_value"].sum() > 0 else None
+    included = ~table["external_input"].astype(bool)
+    both = table["output_value"].notna() & table["national_output_value"].notna() & included
+    local_total = table.loc[both, "output_value"].sum()
+    national_total = table.loc[both, "national_output_value"].sum()
+    overall = float(local_total / national_total) if both.any() and national_total > 0 else None
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["lq_value"] = np.where(
-            both & (local_total > 0) & (national_total > 0),
-            (table["output_value"] / local_total) / (table["national_output_value"] / national_total), np.nan)
-
-    statuses = [classify(int(r.firms), _f(r.quantity), _f(r.national_share), _f(r.lq_firms), overall, s)
-                for r in table.itertuples()]
-    table["status"] = [x[0] for x in statuses]
-    table["rule"] = [x[1] for x in statuses]
-
-    layer_of = facts.layer_of
+        table["lq_value"] = np.where(both & (local_total > 0) & (national_total > 0),
+                                     (table["output_value"] / local_total)
+                                     / (table["national_output_value"] / national_total), np.nan)
     for col in ("name_zh", "name_en", "stage", "primary", "unit", "unit_value", "unit_value_unit",
                 "unit_value_year", "unit_value_source"):
         table[col] = table["node_id"].map(nodes[col])
-    table["layer"] = table["node_id"].map(layer_of)
-    table = table.rename(columns={"basis": "quantity_basis", "year": "quantity_year", "sources": "quantity_sources",
-                                  "unit": "quantity_unit"})
-    table["quantity_sources"] = table["quantity_sources"].apply(lambda v: v if isinstance(v, list) else [])
-    table["national_sources"] = table["national_sources"].apply(lambda v: v if isinstance(v, list) else [])
+    table["layer"] = table["node_id"].map(facts.layer_of)
+    table = table.rename(columns={"unit": "quantity_unit"})
     table["primary"] = table["primary"].fillna(False).astype(bool)
+    table["firms"] = table["firms"].astype(int)
     table = table.sort_values(["layer", "node_id"]).reset_index(drop=True)[NODE_COLUMNS]
 
-    firms = _local_firms(facts, code, level)
-    value_paths = []
     local_q = dict(zip(table["node_id"], table["quantity"].fillna(0.0), strict=True))
+    national_q = {n: (q, y) for n, q, y in zip(table["node_id"], table["national_quantity"], table["national_year"],
+                                               strict=True)}
+    nat_latest = facts.national
+    for n in nat_latest.index:  # the scenario bound: the next link's latest national figure
+        if _isnan(national_q.get(n, (math.nan,))[0]):
+            national_q[n] = (nat_latest.loc[n, "national_quantity"], nat_latest.loc[n, "national_year"])
+    value_paths = []
     for path, ladder in facts.ladders:
-        value_paths.append({"path": path, "ladder": ladder, "capture": _capture(ladder, local_q)})
+        capture = _capture(ladder, local_q, national_q, s)
+        base = capture.get("base_node")
+        if base and "today_value" not in capture and base != path[0]:
+            # the comparison broke before the region's base node: start the ladder at the base instead
+            ladder = value_ladder(path[path.index(base):], nodes, facts.links)
+            path = path[path.index(base):]
+            capture = _capture(ladder, local_q, national_q, s)
+        value_paths.append({"path": path, "ladder": ladder, "capture": capture})
 
     sources = set(nodes["unit_value_source"].dropna())
     for col in ("quantity_sources", "national_sources"):
@@ -494,36 +873,110 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
             sources.update(v)
     sources.update(firms["source_id"].dropna())
     sources.update(facts.links["source_id"].dropna())
+    baseline = {}
+    if level is not None and code in facts.baselines.index:
+        b = facts.baselines.loc[code]
+        baseline = {"indicator": b["baseline_indicator"], "share": float(b["baseline_share"]),
+                    "year": int(b["baseline_year"]), "source": b["baseline_source"],
+                    "region_value": float(b["baseline_value"]), "national_value": float(b["baseline_national"])}
+        sources.update(str(b["baseline_source"]).split(" / "))
     sources.discard("")
+    years = set()
+    for col in ("share_year", "quantity_year"):
+        years.update(int(y) for y in table[col] if y is not None)
     return Diagnosis(
         region=region, chain=_chain_summary(facts.chain), year=facts.year, settings=s.describe(), nodes=table,
-        stages=_stages(table), overall_share=overall, top_heaviness=_top_heaviness(table, s),
-        value_paths=value_paths, agglomeration=_agglomeration(facts, code, level, table, firms),
-        firms=firms, sources=sorted(sources), derivations=DERIVATIONS,
-        layers=facts.layers, links=facts.links.reset_index(drop=True),
+        stages=_stages(table), overall_share=overall, top_heaviness=top_heaviness(table, firms, facts, s),
+        value_paths=value_paths, agglomeration=_agglomeration(facts, code, level, table, firms, s),
+        firms=firms, sources=sorted(x for x in sources if isinstance(x, str)), derivations=DERIVATIONS,
+        layers=facts.layers, links=facts.links.reset_index(drop=True), years_used=sorted(years), baseline=baseline,
     )
 
 
+def diagnose_frames(*, chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, production: pd.DataFrame,
+                    stats: pd.DataFrame, firm_regions: pd.DataFrame, region: dict, year: int | None = None,
+                    shares: pd.DataFrame | None = None, baselines: pd.DataFrame | None = None,
+                    regions: pd.DataFrame | None = None, settings: DiagnosisSettings | None = None) -> Diagnosis:
+    """One diagnosis straight from frames (see :func:`prepare_chain` for their columns).
+
+    The entry point for what-if overlays: add or remove plants in ``production`` / ``firm_regions``,
+    call this on the baseline and on the overlay, and compare the pair.
+    """
+    facts = prepare_chain(chain, nodes, links, production, stats, firm_regions, year, shares, baselines, regions)
+    return diagnose(facts, region, settings)
+
+
+def _with_region(facts: ChainFacts, level: str, code: str) -> ChainFacts:
+    regions = dict(facts.regions)
+    regions[level] = sorted(set(regions.get(level, [])) | {code})
+    return ChainFacts(**{**facts.__dict__, "regions": regions, "memo": {}})
+
+
+@dataclass
+class NationalRun(Result):
+    """Every region of a level diagnosed for one chain at once (see :func:`diagnose_all`)."""
+
+    chain: dict
+    level: str
+    year: int | None
+    links: pd.DataFrame      # region × node rows of the link table
+    regions: pd.DataFrame    # one row per region: status counts, coverage, strong links
+
+    def to_dict(self) -> dict:
+        return jsonable({"chain": self.chain, "level": self.level, "year": self.year, "regions": self.regions,
+                         "links": self.links})
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.links
+
+    def __repr__(self) -> str:
+        top = self.regions.sort_values(["strong", "present"], ascending=False).head(15)
+        return (f"{self.chain.get('name_zh')} {self.chain.get('name_en')}: {len(self.regions)} {self.level} regions "
+                f"× {self.links['node_id'].nunique()} links ({self.year})\n" + top.to_string(index=False))
+
+
+def diagnose_all(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None,
+                 names: pd.DataFrame | None = None) -> NationalRun:
+    """Statuses, shares, ranks and coverage of every region of ``level`` in one vectorised pass."""
+    if level not in LEVELS:
+        from chainatlas.errors import ChainAtlasError
+
+        raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    s = settings or DiagnosisSettings()
+    t = link_table(facts, level, s)
+    links = t[TABLE_COLUMNS].copy()
+    counted = links[~links["external_input"]]
+    counts = pd.crosstab(counted["region"], counted["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    summary = counts.reset_index()
+    summary["links"] = counts.sum(axis=1).to_numpy()
+    present = counts[["strong", "present", "weak"]].sum(axis=1)
+    summary["coverage"] = (present / counts.sum(axis=1)).to_numpy()
+    summary["firms"] = summary["region"].map(
+        facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()).fillna(0).astype(int)
+    if names is not None:
+        summary = summary.merge(names, left_on="region", right_on="code", how="left").drop(columns="code")
+    return NationalRun(_chain_summary(facts.chain), level, facts.year, links.reset_index(drop=True),
+                       summary.reset_index(drop=True))
+
+
 DERIVATIONS = {
-    "national_share": "quantity / national_quantity (both in the node's unit)",
-    "rank": "position among regions of the same level by quantity (1 = largest), of regions_ranked with a figure",
+    "national_share": "official share as published; else official regional / national statistic of the same year; "
+                      "else firm output sum / national statistic of the firms' year, else / atlas firm sum",
+    "evidence": "official share > official statistic > firm output sum > firm count > none",
+    "rank": "position among regions of the same level by national share (1 = largest), of regions_ranked with one",
     "rank_by_firms": "position among regions of the same level by number of firms making the node",
     "lq_firms": "(firms making the node here / firms here) / (firms making it in the atlas / firms in the atlas)",
     "lq_value": "(node's share of the region's chain output value) / (node's share of national chain output value)",
     "output_value": "quantity × unit_value (yuan)",
-    "overall_share": "region's chain output value / national chain output value, over nodes where both are known",
-    "coverage": "links present (status ≠ missing) / links in the stage",
-    "value_coverage": "unit values of present links / unit values of all links in the stage (links with a value)",
-    "top_heaviness": "share of chain output value in upstream and primary midstream links, region vs nation",
+    "overall_share": "region's chain output value / national chain output value, over links where both are known",
+    "baseline": "region's share of the national economy: industrial value added, else GDP, else resident "
+                "population, same year on both sides",
+    "coverage": "links present (status strong, present or weak) / links in the stage",
+    "value_coverage": "national output value (yuan) of the stage's links the region has / of all its links "
+                      "with a national output value",
+    "top_heaviness": "share of the chain in upstream and primary links, region vs nation, on one declared measure",
     "hhi": "Σ (firm share of the region's chain output value)², or 1/n on firm counts when values are unknown",
 }
-
-
-def _f(v: object) -> float:
-    try:
-        return float(v) if v is not None else math.nan
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, int]:
@@ -532,15 +985,17 @@ def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, int]:
     for n in nx.topological_sort(graph):
         preds = list(graph.predecessors(n))
         depth[n] = 1 + max(depth[p] for p in preds) if preds else 0
-    return {n: order.get(nodes.loc[n, "stage"], 1) * 100 + depth[n] for n in graph.nodes}
+    stage = nodes["stage"].to_dict()
+    return {n: order.get(stage.get(n), 1) * 100 + depth[n] for n in graph.nodes}
 
 
 def _layers(graph: nx.DiGraph, nodes: pd.DataFrame) -> list[dict]:
     from chainatlas.analysis.graph import layers
 
     g = graph.copy()
+    stage = nodes["stage"].to_dict()
     for n in g.nodes:
-        g.nodes[n]["stage"] = nodes.loc[n, "stage"]
+        g.nodes[n]["stage"] = stage.get(n)
     return layers(g)
 
 
@@ -550,56 +1005,72 @@ def _chain_summary(chain: dict) -> dict:
 
 def _stages(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
+    counted = table[~table["external_input"].astype(bool)]
     for stage in ("upstream", "midstream", "downstream"):
-        t = table[table["stage"] == stage]
-        present = t["status"] != "missing"
-        uv = t["unit_value"].astype(float)
-        has_uv = uv.notna()
+        t = counted[counted["stage"] == stage]
+        present = t["status"].isin(["strong", "present", "weak"])
+        nat_value = t["national_output_value"].astype(float)
+        has_value = nat_value.notna() & (nat_value > 0)
         rows.append({
             "stage": stage, "links": len(t), "present": int(present.sum()),
-            "strong": int((t["status"] == "strong").sum()), "weak": int((t["status"] == "weak").sum()),
-            "missing": int((t["status"] == "missing").sum()),
+            **{st: int((t["status"] == st).sum()) for st in ("strong", "weak", "missing", "unknown")},
             "coverage": float(present.mean()) if len(t) else None,
-            "value_coverage": float(uv[present & has_uv].sum() / uv[has_uv].sum()) if has_uv.any() else None,
+            "value_coverage": float(nat_value[present & has_value].sum() / nat_value[has_value].sum())
+            if has_value.any() else None,
+            "value_links": int(has_value.sum()),
         })
     return pd.DataFrame(rows)
 
 
-def _top_heaviness(table: pd.DataFrame, s: DiagnosisSettings) -> dict:
-    """Upstream-and-primary share of output value, region vs nation, over the same links.
+def top_heaviness(table: pd.DataFrame, firms: pd.DataFrame, facts: ChainFacts, s: DiagnosisSettings) -> dict:
+    """Share of the chain in upstream and primary links, region vs nation, on one declared measure.
 
-    Both shares are taken over the links where the region has an output value and the nation too,
-    so missing figures cannot make a region look top-heavy; with figures on raw links only (or on
-    processed links only) there is no verdict.
+    Measures, in order (the first both sides can be measured by wins, and is named):
+
+    1. ``official output value``: output value (yuan) from official figures on both sides, over links
+       where the region and the nation both have one, and only when raw and processed links are both
+       among them;
+    2. ``atlas firm count``: the share of the region's chain firm × link rows in raw links against the
+       same share over every atlas firm, when the nation has at least ``min_national_firms`` such rows
+       and the region some on both sides.
+
+    Otherwise the verdict is unknown, with what is missing.
     """
-    raw = (table["stage"] == "upstream") | ((table["stage"] == "midstream") & table["primary"])
-    local = table["output_value"]
-    national = table["national_output_value"]
-    out: dict = {"raw_links": list(table.loc[raw, "node_id"]), "value_unit": "yuan"}
-    both = local.notna() & national.notna() & (local > 0)
-    out["compared_links"] = list(table.loc[both, "node_id"])
-    if local.notna().sum() == 0 or local.sum() <= 0:
-        out.update(region_raw_share=None, national_raw_share=None, top_heavy=None,
-                   reason="no output value for the region's links")
+    t = table[~table["external_input"].astype(bool)]
+    raw = (t["stage"] == "upstream") | ((t["stage"] == "midstream") & t["primary"])
+    out: dict = {"raw_links": list(t.loc[raw, "node_id"]), "margin": s.top_heavy_margin,
+                 "measures": ["official output value", "atlas firm count"]}
+    official = t["evidence"].isin(["official share", "official statistic"]) & t["national_basis"].isin(
+        ["official share", "statistics (same year)"])
+    both = official & t["output_value"].notna() & t["national_output_value"].notna() & (t["output_value"] > 0)
+    missing = []
+    if (both & raw).any() and (both & ~raw).any():
+        local, nat = t["output_value"], t["national_output_value"]
+        region_raw = float(local[both & raw].sum() / local[both].sum())
+        nat_raw = float(nat[both & raw].sum() / nat[both].sum())
+        out.update(measure="official output value", unit="yuan", compared_links=list(t.loc[both, "node_id"]),
+                   region_raw_share=region_raw, national_raw_share=nat_raw,
+                   top_heavy=bool(region_raw - nat_raw > s.top_heavy_margin), reason=None)
         return out
-    out["region_raw_value"] = float(local[raw].sum())
-    out["region_processed_value"] = float(local[~raw].sum())
-    if not both.any():
-        out.update(region_raw_share=float(local[raw].sum() / local.sum()), national_raw_share=None, top_heavy=None,
-                   reason="no link with both a local and a national output value")
+    missing.append("official output figures for both upstream/primary and processing links "
+                   f"({'none' if not both.any() else 'only ' + ('raw' if (both & raw).any() else 'processing')} links)")
+    raw_ids = set(t.loc[raw, "node_id"])
+    chain_ids = set(t["node_id"])
+    nat_rows = facts.firms[facts.firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+    loc_rows = firms[firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+    loc_raw = int(loc_rows["node_id"].isin(raw_ids).sum())
+    if len(nat_rows) >= s.min_national_firms and loc_raw and len(loc_rows) > loc_raw:
+        region_raw = loc_raw / len(loc_rows)
+        nat_raw = float(nat_rows["node_id"].isin(raw_ids).mean())
+        out.update(measure="atlas firm count", unit="firm × link rows", compared_links=sorted(chain_ids),
+                   region_raw_share=region_raw, national_raw_share=nat_raw,
+                   top_heavy=bool(region_raw - nat_raw > s.top_heavy_margin), reason=None,
+                   caveat="firm counts weigh a small plant like a large one; the atlas's firm coverage is partial")
         return out
-    region_raw = float(local[both & raw].sum() / local[both].sum())
-    nat_raw = float(national[both & raw].sum() / national[both].sum())
-    out["region_raw_share"] = region_raw
-    out["national_raw_share"] = nat_raw
-    out["margin"] = s.top_heavy_margin
-    if not (both & raw).any() or not (both & ~raw).any():
-        out["top_heavy"] = None
-        out["reason"] = ("figures cover only upstream and primary links" if (both & raw).any()
-                         else "figures cover only processing and downstream links") + \
-            "; the mix cannot be judged (add output figures for the other links)"
-    else:
-        out["top_heavy"] = bool(region_raw - nat_raw > s.top_heavy_margin)
+    missing.append(f"firms on both sides (region: {loc_raw} raw of {len(loc_rows)} firm × link rows; "
+                   f"nation: {len(nat_rows)} rows, need {s.min_national_firms:g})")
+    out.update(measure=None, region_raw_share=None, national_raw_share=None, top_heavy=None,
+               reason="unknown: no measure covers both sides — missing " + "; ".join(missing))
     return out
 
 
@@ -612,50 +1083,45 @@ def _local_firms(facts: ChainFacts, code: str, level: str | None) -> pd.DataFram
 
 
 def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.DataFrame,
-                   firms: pd.DataFrame) -> dict:
+                   firms: pd.DataFrame, s: DiagnosisSettings) -> dict:
     uv = facts.nodes["unit_value"].astype(float)
-    out: dict = {"firms": int(firms["enterprise_id"].nunique()), "links_present": int((table["status"] != "missing").sum())}
+    present = table["status"].isin(["strong", "present", "weak"])
+    out: dict = {"firms": int(firms["enterprise_id"].nunique()), "links_present": int(present.sum())}
     f = firms.copy()
-    f["quantity"] = f["output"].where(f["output"].notna(), f["capacity"])
-    f["value"] = f["quantity"] * f["node_id"].map(uv)
+    output = pd.to_numeric(f["output"], errors="coerce").astype(float)
+    f["quantity"] = output.where(output.notna(), pd.to_numeric(f["capacity"], errors="coerce").astype(float))
+    f["value"] = f["quantity"] * f["node_id"].map(uv).astype(float)
     per_firm = f.groupby("enterprise_id")["value"].sum(min_count=1).dropna()
-    # value shares mean something only when most local firms have figures
     if len(per_firm) >= 2 and len(per_firm) * 2 >= out["firms"] and per_firm.sum() > 0:
         shares = per_firm / per_firm.sum()
         out["hhi"] = float((shares ** 2).sum())
         out["hhi_basis"] = f"output value of {len(per_firm)} firm(s) with figures"
     elif out["firms"]:
         out["hhi"] = 1.0 / out["firms"]
-        out["hhi_basis"] = (f"firm count ({len(per_firm)} of {out['firms']} firms have output figures)")
+        out["hhi_basis"] = f"firm count ({len(per_firm)} of {out['firms']} firms have output figures)"
     else:
         out["hhi"] = None
         out["hhi_basis"] = "no firms"
     if level is not None:
-        chain_value = facts.chain_value[level]
-        mine = chain_value.get(code)
+        values = region_values(facts, level, s)
+        mine = values.get(code)
         out["output_value"] = float(mine) if mine is not None else None
-        out["rank_by_value"] = int((chain_value > mine).sum()) + 1 if mine is not None else None
-        out["regions_with_value"] = int(len(chain_value))
-        firm_counts = facts.chain_firms[level]
-        mine_f = firm_counts.get(code)
-        out["rank_by_firms"] = int((firm_counts > mine_f).sum()) + 1 if mine_f is not None else None
-        out["regions_with_firms"] = int(len(firm_counts))
+        out["rank_by_value"] = int((values > mine).sum()) + 1 if mine is not None else None
+        out["regions_with_value"] = int(len(values))
+        counts = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+        mine_f = counts.get(code)
+        out["rank_by_firms"] = int((counts > mine_f).sum()) + 1 if mine_f is not None else None
+        out["regions_with_firms"] = int(len(counts))
     return out
 
 
-def top_regions(facts: ChainFacts, level: str, n: int = 10) -> list[str]:
-    """The regions of a level with the largest chain output value (then the most firms)."""
-    if level not in LEVELS:
-        from chainatlas.errors import ChainAtlasError
-
-        raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    uv = facts.nodes["unit_value"].astype(float)
-    rows = facts.by_level[level].copy()
-    rows["value"] = rows["quantity"] * rows["node_id"].map(uv)
-    agg = rows.groupby("region").agg(value=("value", lambda v: v.sum(min_count=1)), firms=("firms", "sum"))
-    agg["value"] = agg["value"].fillna(0)
-    agg = agg.sort_values(["value", "firms"], ascending=False)
-    return list(agg.index[:n])
+def region_values(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.Series:
+    """Each region's chain output value (yuan) over links with a quantity (external inputs left out)."""
+    t = link_table(facts, level, settings)
+    uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
+    value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
+    v = value.groupby(t["region"]).sum(min_count=1).dropna()
+    return v[v > 0]
 
 
 @dataclass
@@ -684,11 +1150,12 @@ def compare(diagnoses: list[Diagnosis]) -> Comparison:
     rows, status = [], {}
     for d in diagnoses:
         counts = d.status_counts()
-        present = d.nodes["status"] != "missing"
+        counted = d.nodes[~d.nodes["external_input"].astype(bool)]
+        present = counted["status"].isin(["strong", "present", "weak"])
         rows.append({
             "region": d.region["code"], "name_zh": d.region["name_zh"], "name_en": d.region["name_en"],
             "level": d.region["level"], "firms": d.agglomeration["firms"], **counts,
-            "coverage": float(present.mean()) if len(d.nodes) else None,
+            "coverage": float(present.mean()) if len(counted) else None,
             "output_value": d.agglomeration.get("output_value"),
             "overall_share": d.overall_share,
             "raw_share": d.top_heaviness.get("region_raw_share"),

@@ -12,6 +12,13 @@ Actions (labels used by Chinese chain plans):
 * **extend 延链** — a missing link downstream of what the region makes, with nothing of its own
   further down;
 * **watch 观望** — a missing link with no present link up- or downstream in the chain.
+
+Candidates are links whose status is weak, missing or unknown (not known to be present).
+Recycling loops: a recycling link (id ending in one of :data:`RECYCLING_MARKERS`: scrap, recycled
+metal) is 补链 when the region runs any link downstream of it *or* a link that uses the same outputs
+(the processing belt that consumes recycled metal). A candidate that is, or directly needs, a node
+whose national capacity is capped (an observation of ``capacity`` for the nation with comparator
+``<=``) says so in ``capped_input``.
 """
 
 from __future__ import annotations
@@ -23,22 +30,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chainatlas.errors import ChainAtlasError
+from chainatlas.analysis.settings import check_weights as _check_declared
+from chainatlas.analysis.settings import defaults
 from chainatlas.results import Result, jsonable
 
 ACTIONS = {"strengthen": "强链", "supplement": "补链", "extend": "延链", "watch": "观望"}
 
-DEFAULT_WEIGHTS = {
-    "value_uplift": 0.35,   # value per unit over the inputs (from the value-added ladder)
-    "density": 0.15,        # relatedness: density of the node given the region's present nodes
-    "input_coverage": 0.15,  # relatedness: share of the node's direct inputs produced locally
-    "market": 0.20,         # downstream demand: the node's outputs made here or in the province
-    "openness": 0.15,       # national context: 1 − concentration of the node among regions
-}
+DEFAULT_WEIGHTS = defaults("opportunity_weights")  # declared in analysis/settings.py
+RECYCLING_MARKERS = ("scrap", "recycled", "recycled-rod")
+CANDIDATE_STATUSES = ("missing", "weak", "unknown")
 WATCH_FACTOR = 0.5
 COMPONENT_MEANING = {
-    "value_uplift": "unit value minus the cost of its inputs per unit (coefficient × input unit value, 1:1 when "
-                    "unknown), as a percentile among candidates counted in the same unit",
+    "value_uplift": "unit value minus the cost of its inputs per unit (coefficient × input unit value; 1:1 only "
+                    "between nodes of the same unit, else unknown), as a percentile among candidates counted in "
+                    "the same unit",
     "density": "Σ presence × proximity / Σ proximity over the node's proximity row (firm-count RCA presence "
                "across regions of the same level; minimum conditional probability proximity)",
     "input_coverage": "share of the node's direct inputs (weighted by input coefficient × unit value where known) "
@@ -86,21 +91,29 @@ class Opportunities(Result):
         lines = [f"Opportunities for {self.region['name_zh']} {self.region['name_en']} ({self.region['code']}), "
                  f"chains {', '.join(self.chains)}:"]
         for rec in self.candidates.head(25).to_dict(orient="records"):
+            notes = [f"status {rec['status']}"]
+            if rec.get("capped_input"):
+                notes.append(f"capped input — {rec['capped_input']}")
+            if rec.get("made_in_province"):
+                notes.append("already made elsewhere in the province")
             lines.append(f"  {rec['rank']:>3}. [{rec['label_zh']} {rec['action']}] {rec['name_zh']} {rec['name_en']} "
-                         f"({rec['node_id']}) score {rec['score']:.3f}")
+                         f"({rec['node_id']}) score {rec['score']:.3f} ({'; '.join(notes)})")
         return "\n".join(lines)
 
 
 def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     """Weights with defaults filled in; unknown component names are an error."""
-    if not weights:
-        return dict(DEFAULT_WEIGHTS)
-    bad = [k for k in weights if k not in DEFAULT_WEIGHTS]
-    if bad:
-        raise ChainAtlasError(f"unknown score component(s) {', '.join(bad)}; known: {', '.join(DEFAULT_WEIGHTS)}")
-    out = dict(DEFAULT_WEIGHTS)
-    out.update({k: float(v) for k, v in weights.items()})
-    return out
+    return _check_declared("opportunity_weights", weights)
+
+
+def is_recycling(node: str) -> bool:
+    """A scrap or recycled-metal link (by its id's last part, see :data:`RECYCLING_MARKERS`).
+
+    >>> is_recycling("copper.scrap"), is_recycling("copper.recycled-rod"), is_recycling("copper.rod")
+    (True, True, False)
+    """
+    last = node.rsplit(".", 1)[-1]
+    return any(last == m or last.startswith(m + "-") or last.endswith("-" + m) for m in RECYCLING_MARKERS)
 
 
 def classify_action(node: str, status: str, graph: nx.DiGraph, present: set[str]) -> str:
@@ -113,6 +126,14 @@ def classify_action(node: str, status: str, graph: nx.DiGraph, present: set[str]
         return "supplement"
     if down:
         return "supplement"  # an input of links the region runs
+    if is_recycling(node) and node in graph:
+        # the processing belt that would consume recycled metal: links sharing its outputs
+        outputs = set(graph.successors(node))
+        belt = {p for o in outputs for p in graph.predecessors(o)} | outputs
+        for o in list(outputs):
+            belt |= nx.descendants(graph, o)
+        if belt & present:
+            return "supplement"
     if up:
         return "extend"
     return "watch"
@@ -131,6 +152,7 @@ def score_candidates(
     national_value: dict[str, float],
     chain_of: dict[str, str],
     weights: dict[str, float] | None = None,
+    capped: dict[str, str] | None = None,
 ) -> Opportunities:
     """Rank the region's candidate links.
 
@@ -142,11 +164,13 @@ def score_candidates(
     """
     w = check_weights(weights)
     present = {n for n, s in status.items() if s in ("strong", "present", "weak")}
+    capped = capped or {}
+    records = nodes.to_dict(orient="index")
     rows = []
     for node, st in status.items():
-        if st not in ("missing", "weak"):
+        if st not in CANDIDATE_STATUSES:
             continue
-        rec = nodes.loc[node]
+        rec = records[node]
         inputs = list(graph.predecessors(node)) if node in graph else []
         outputs = list(graph.successors(node)) if node in graph else []
         uv = rec["unit_value"]
@@ -154,8 +178,11 @@ def score_candidates(
         weights_in, covered = [], []
         for i in inputs:
             coef = graph.edges[i, node].get("coefficient")
+            irec = records.get(i, {})
+            iuv = irec.get("unit_value", math.nan)
+            if _nan(coef) and irec.get("unit") != rec["unit"]:
+                iuv = math.nan  # no coefficient between different units: the cost is not comparable
             coef = 1.0 if _nan(coef) else float(coef)
-            iuv = nodes.loc[i, "unit_value"] if i in nodes.index else math.nan
             if _nan(iuv):
                 cost_known = False
             else:
@@ -180,6 +207,8 @@ def score_candidates(
             "inputs_local": [i for i, c in zip(inputs, covered, strict=True) if c],
             "inputs_missing": [i for i, c in zip(inputs, covered, strict=True) if not c],
             "national_market": national_value.get(node, math.nan),
+            "capped_input": "; ".join(f"{c}: {capped[c]}" for c in [node, *inputs] if c in capped),
+            "made_in_province": node in province_present,
         })
     df = pd.DataFrame(rows)
     if df.empty:
@@ -207,144 +236,5 @@ def score_candidates(
     return Opportunities(region, chain_ids, w, df)
 
 
-# --------------------------------------------------------------------------- target lists
-TARGET_WEIGHTS = {"scale": 0.35, "listed": 0.15, "high_tech": 0.10, "chain_link": 0.20, "expanded": 0.10,
-                  "proximity": 0.10}
-
-
-@dataclass
-class TargetList(Result):
-    """Firms outside the region to approach for one link, ranked, with reasons."""
-
-    region: dict
-    node: dict
-    targets: pd.DataFrame
-    reason: str | None = None
-    weights: dict[str, float] = field(default_factory=lambda: dict(TARGET_WEIGHTS))
-
-    def to_dict(self) -> dict:
-        return jsonable({"region": self.region, "node": self.node, "weights": self.weights,
-                         "reason": self.reason, "targets": self.targets})
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.targets
-
-    def __repr__(self) -> str:
-        head = (f"Targets for {self.node['name_zh']} {self.node['name_en']} ({self.node['id']}) → "
-                f"{self.region['name_zh']} {self.region['name_en']}")
-        if self.reason:
-            return head + f": {self.reason}"
-        lines = [head + ":"]
-        for rec in self.targets.to_dict(orient="records"):
-            lines.append(f"  {rec['rank']:>3}. {rec['name_zh']} {rec['name_en']} ({rec['region_name_zh']}) "
-                         f"score {rec['score']:.3f} — {rec['reason_zh']}")
-        return "\n".join(lines)
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance between two points in km (Earth radius 6,371 km)."""
-    if any(_nan(v) for v in (lon1, lat1, lon2, lat2)):
-        return math.nan
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
-def rank_targets(*, region: dict, node: dict, candidates: pd.DataFrame, n: int = 20,
-                 weights: dict[str, float] | None = None) -> TargetList:
-    """Rank candidate firms (already outside the region) for a link.
-
-    ``candidates`` has one row per firm with: id, names, region code/names, province, listed,
-    exchange, stock_code, high_tech, quantity (in the node's unit) or revenue (yuan), made_node
-    (the node it makes: the link itself or a close substitute), substitute (bool), chain_link
-    (description of how it connects to the region's links, or empty), provinces (how many provinces
-    its group is in), same_province, distance_km, source_id.
-    """
-    w = dict(TARGET_WEIGHTS)
-    w.update(weights or {})
-    if candidates.empty:
-        return TargetList(region, node, candidates, reason="no firm outside the region makes this link (or a close "
-                                                           "substitute) in the atlas")
-    df = candidates.copy()
-    size = df["quantity"].where(df["quantity"].notna(), np.nan)
-    df["scale"] = 0.0
-    if size.notna().any():
-        logs = np.log10(size[size > 0])
-        if len(logs):
-            lo, hi = logs.min(), logs.max()
-            df.loc[logs.index, "scale"] = 1.0 if hi == lo else (logs - lo) / (hi - lo)
-    rev = df["revenue"]
-    no_qty = df["quantity"].isna() & rev.notna() & (rev > 0)
-    if no_qty.any():
-        logs = np.log10(rev[no_qty])
-        lo, hi = logs.min(), logs.max()
-        df.loc[no_qty, "scale"] = 0.5 if hi == lo else 0.5 * (logs - lo) / (hi - lo)  # revenue counts half
-    df["listed_score"] = df["listed"].fillna(False).astype(bool).astype(float)
-    df["high_tech_score"] = df["high_tech"].fillna(False).astype(bool).astype(float)
-    df["chain_link_score"] = (df["chain_link"].fillna("") != "").astype(float)
-    df["expanded_score"] = (df["provinces"].fillna(1) > 1).astype(float)
-    dist = df["distance_km"]
-    df["proximity_score"] = np.where(df["same_province"], 1.0,
-                                     np.where(dist.notna(), np.clip(1 - dist / 2000.0, 0, 1), 0.0))
-    df["score"] = (w["scale"] * df["scale"] + w["listed"] * df["listed_score"] + w["high_tech"] * df["high_tech_score"]
-                   + w["chain_link"] * df["chain_link_score"] + w["expanded"] * df["expanded_score"]
-                   + w["proximity"] * df["proximity_score"]) / sum(w.values())
-    df.loc[df["substitute"], "score"] *= 0.8  # a substitute is a weaker lead than a maker of the link itself
-    df = df.sort_values(["score", "id"], ascending=[False, True]).head(n).reset_index(drop=True)
-    df.insert(0, "rank", np.arange(1, len(df) + 1))
-    df["reason_zh"] = [_reason_zh(r, node) for r in df.to_dict(orient="records")]
-    df["reason_en"] = [_reason_en(r, node) for r in df.to_dict(orient="records")]
-    return TargetList(region, node, df, weights=w)
-
-
-def _fmt_qty(v: float, unit: str) -> str:
-    if v >= 1e4 and unit == "t":
-        return f"{v / 1e4:,.1f}万吨"
-    return f"{v:,.0f} {unit}"
-
-
-def _reason_zh(r: dict, node: dict) -> str:
-    parts = []
-    if r.get("substitute"):
-        parts.append(f"生产相近产品{r.get('made_name_zh', '')}")
-    if not _nan(r.get("quantity")):
-        parts.append(f"规模{_fmt_qty(r['quantity'], r.get('quantity_unit') or node['unit'])}（{r.get('year')}）")
-    elif not _nan(r.get("revenue")):
-        parts.append(f"营收{r['revenue'] / 1e8:,.1f}亿元（{r.get('year')}）")
-    if r.get("listed"):
-        parts.append(f"上市公司（{r.get('exchange') or ''}{r.get('stock_code') or ''}）")
-    if r.get("high_tech"):
-        parts.append("高新技术企业")
-    if r.get("chain_link"):
-        parts.append(f"与本地产业链相关：{r['chain_link_zh']}")
-    if (r.get("provinces") or 1) > 1:
-        parts.append(f"已在{int(r['provinces'])}个省份布局")
-    if r.get("same_province"):
-        parts.append("同省")
-    elif not _nan(r.get("distance_km")):
-        parts.append(f"距离约{r['distance_km']:,.0f}公里")
-    return "；".join(parts)
-
-
-def _reason_en(r: dict, node: dict) -> str:
-    parts = []
-    if r.get("substitute"):
-        parts.append(f"makes a close substitute ({r.get('made_name_en', '')})")
-    if not _nan(r.get("quantity")):
-        parts.append(f"scale {r['quantity']:,.0f} {r.get('quantity_unit') or node['unit']} ({r.get('year')})")
-    elif not _nan(r.get("revenue")):
-        parts.append(f"revenue {r['revenue'] / 1e8:,.1f} 100m yuan ({r.get('year')})")
-    if r.get("listed"):
-        parts.append(f"listed ({r.get('exchange') or ''} {r.get('stock_code') or ''})")
-    if r.get("high_tech"):
-        parts.append("high-tech enterprise")
-    if r.get("chain_link"):
-        parts.append(f"linked to the local chain: {r['chain_link']}")
-    if (r.get("provinces") or 1) > 1:
-        parts.append(f"already in {int(r['provinces'])} provinces")
-    if r.get("same_province"):
-        parts.append("same province")
-    elif not _nan(r.get("distance_km")):
-        parts.append(f"about {r['distance_km']:,.0f} km away")
-    return "; ".join(parts)
+# target lists live in analysis/targets.py; re-exported here for callers of the old location
+from chainatlas.analysis.targets import TARGET_WEIGHTS, TargetList, haversine_km, rank_targets  # noqa: E402,F401

@@ -191,22 +191,36 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="Figures up to this 
 
 @app.command()
 @handled
-def diagnose(region: Annotated[str, typer.Argument(help="Region code or name (滨州, Binzhou, 371600).")],
-             chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id or name (aluminium, 铝…).")],
-             year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
-    """Which links of a chain a region has, how strong, what is missing, how much value stays."""
+def diagnose(region: Annotated[str | None, typer.Argument(help="Region code or name (滨州, Binzhou, 371600).")] = None,
+             chain: Annotated[str | None, typer.Option("--chain", "-c", help="Chain id or name (aluminium, 铝…).")]
+             = None,
+             year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False,
+             all_: Annotated[bool, typer.Option("--all", help="Every region of --level at once.")] = False,
+             level: Annotated[str, typer.Option("--level", help="Level for --all.")] = "prefecture",
+             out: Annotated[Path | None, typer.Option("--out", help="With --all: write the region × link table "
+                                                      "(.json or .parquet).")] = None) -> None:
+    """Which links of a chain a region has, how strong, on what evidence, what is missing, how much value stays."""
+    from chainatlas.cli.diagnosis_view import print_diagnosis, write_national_run
+
+    if chain is None:
+        raise typer.BadParameter("--chain is required", param_hint="--chain")
+    if all_:
+        run = atlas().diagnose_all(chain, level, year, parse_pairs(set_, "--set"))
+        if out is not None:
+            write_national_run(run, out)
+            console.print(f"wrote {out}")
+        elif json:
+            emit_json(run.to_dict())
+        else:
+            console.print(repr(run), markup=False)
+        return
+    if region is None:
+        raise typer.BadParameter("name a region, or use --all", param_hint="REGION")
     result = atlas().diagnose(region, chain, year, parse_pairs(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return
-    console.print(repr(result), markup=False)
-    console.print(frame_table(result.stages, "stage coverage"))
-    top = result.top_heaviness
-    if top.get("region_raw_share") is not None:
-        nat = top.get("national_raw_share")
-        console.print(f"upstream & primary share of output value: {top['region_raw_share']:.1%}"
-                      + (f" (nation {nat:.1%})" if nat is not None else "")
-                      + (" — top-heavy" if top.get("top_heavy") else ""))
+    print_diagnosis(result, console)
 
 
 @app.command()

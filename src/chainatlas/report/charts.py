@@ -11,8 +11,13 @@ import math
 
 import pandas as pd
 
-STATUS_COLOURS = {"strong": "#1a9850", "present": "#91cf60", "weak": "#fdae61", "missing": "#e0e0e0"}
-STATUS_LABELS = {"strong": "强 strong", "present": "有 present", "weak": "弱 weak", "missing": "缺 missing"}
+STATUS_COLOURS = {"strong": "#1a9850", "present": "#91cf60", "weak": "#fdae61", "missing": "#e0e0e0",
+                  "unknown": "#ffffff"}
+STATUS_LABELS = {"strong": "强 strong", "present": "有 present", "weak": "弱 weak", "missing": "缺 missing",
+                 "unknown": "未知 unknown"}
+EVIDENCE_LABELS = {"official share": "官方份额 official share", "official statistic": "官方统计 official statistic",
+                   "firm output sum": "企业产量合计 firm output sum", "firm count": "企业数 firm count",
+                   "none": "无 none"}
 STAGE_LABELS = {"upstream": "上游 upstream", "midstream": "中游 midstream", "downstream": "下游 downstream"}
 
 
@@ -66,10 +71,13 @@ def chain_map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, 
         tip = f"{rec.get('name_zh', node)} {rec.get('name_en', '')} ({node})"
         if status:
             tip += f"\n{STATUS_LABELS.get(status, status)}"
+            evidence = rec.get("evidence") if hasattr(rec, "get") else None
+            if isinstance(evidence, str):
+                tip += f" · {EVIDENCE_LABELS.get(evidence, evidence)}"
         names = firm_names.get(node, [])
         if names:
             tip += "\n" + "\n".join(names[:25]) + ("\n…" if len(names) > 25 else "")
-        dash = ' stroke-dasharray="4 3"' if status == "missing" else ""
+        dash = ' stroke-dasharray="4 3"' if status in ("missing", "unknown") else ""
         label_zh = html.escape(str(rec.get("name_zh", node)))[:14]
         label_en = html.escape(str(rec.get("name_en", "")))[:26]
         badge = "" if _nan(count) or count is None else f'<text x="{x + box_w - 6}" y="{y + 15}" class="badge" ' \
@@ -88,7 +96,10 @@ def chain_map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, 
 
 
 def sankey(diagnosis_dict: dict) -> dict | None:
-    """Plotly Sankey of the region's output value along the chain's main paths (yuan per link)."""
+    """Plotly Sankey of the region's output value along the chain's main paths (yuan per link).
+
+    A flow a → b carries b's local output value; an input a the region is not known to make is labelled so.
+    """
     nodes = {n["node_id"]: n for n in diagnosis_dict["nodes"]}
     labels: list[str] = []
     index: dict[str, int] = {}
@@ -97,7 +108,8 @@ def sankey(diagnosis_dict: dict) -> dict | None:
         if node not in index:
             index[node] = len(labels)
             rec = nodes[node]
-            labels.append(f"{rec['name_zh']} {rec['name_en']}")
+            outside = rec.get("status") in ("missing", "unknown")
+            labels.append(f"{rec['name_zh']} {rec['name_en']}" + ("（非本地 not made here）" if outside else ""))
         return index[node]
 
     src, dst, val, text = [], [], [], []
@@ -128,10 +140,12 @@ def sankey(diagnosis_dict: dict) -> dict | None:
 
 
 def ladder_bars(value_paths: list[dict]) -> dict | None:
-    """The value ladder as one bar chart: uplift per unit of the most common start node (log scale).
+    """The value ladder as one bar chart: signed uplift per unit of the most common start node (linear axis).
 
     Paths share their start (e.g. primary aluminium), so each downstream node appears once with its
-    uplift over that start: rod +500, cable +5,000, furniture +80,000 yuan per tonne.
+    uplift over that start: rod +500, cable +5,000 yuan per tonne. Uplifts can be negative (a step that
+    sells for less per unit of input), so the axis is linear; steps that are not comparable (different
+    units without an input coefficient) are left out and named in the title.
     """
     starts: dict[str, int] = {}
     for vp in value_paths:
@@ -141,6 +155,7 @@ def ladder_bars(value_paths: list[dict]) -> dict | None:
         return None
     start = max(starts, key=lambda k: starts[k])
     uplift: dict[str, tuple[str, float]] = {}
+    skipped: set[str] = set()
     start_rec = None
     for vp in value_paths:
         rows = vp["ladder"] if isinstance(vp["ladder"], list) else vp["ladder"].to_dict(orient="records")
@@ -148,44 +163,56 @@ def ladder_bars(value_paths: list[dict]) -> dict | None:
             continue
         start_rec = rows[0]
         for r in rows[1:]:
-            if not _nan(r["uplift_over_start"]) and r["node_id"] not in uplift:
+            if _nan(r["uplift_over_start"]):
+                if r.get("comparable") is False:
+                    skipped.add(r["name_en"])
+            elif r["node_id"] not in uplift:
                 uplift[r["node_id"]] = (f"{r['name_zh']}<br>{r['name_en']}", r["uplift_over_start"])
     if not uplift or start_rec is None:
         return None
     items = sorted(uplift.values(), key=lambda t: t[1])
+    note = f" — not comparable: {', '.join(sorted(skipped))}" if skipped else ""
     return {"data": [{
-        "type": "bar", "x": [t[0] for t in items], "y": [max(t[1], 1e-9) for t in items],
-        "text": [f"{t[1]:+,.0f}" for t in items], "textposition": "outside", "marker": {"color": "#2c7fb8"},
+        "type": "bar", "x": [t[0] for t in items], "y": [t[1] for t in items],
+        "text": [f"{t[1]:+,.0f}" for t in items], "textposition": "outside",
+        "marker": {"color": ["#2c7fb8" if t[1] >= 0 else "#d73027" for t in items]},
         "hovertemplate": "%{x}: %{text} yuan per " + f"{start_rec['unit']} of {start_rec['name_en']}<extra></extra>"}],
         "layout": {"title": {"text": f"增值阶梯 Value ladder: uplift over {start_rec['name_zh']} {start_rec['name_en']} "
-                                     f"(yuan/{start_rec['unit']})"},
-                   "height": 380, "yaxis": {"type": "log", "title": {"text": "yuan (log)"}},
+                                     f"(yuan/{start_rec['unit']}){note}"},
+                   "height": 380, "yaxis": {"type": "linear", "zeroline": True, "title": {"text": "yuan"}},
                    "margin": {"l": 60, "r": 10, "t": 40, "b": 90}}}
 
 
 def top_heaviness_bars(top: dict) -> dict | None:
-    if top.get("region_raw_share") is None:
+    """Region vs nation on the declared measure; no chart when the verdict is unknown (the reason is shown)."""
+    if top.get("top_heavy") is None or top.get("region_raw_share") is None or top.get("national_raw_share") is None:
         return None
-    region = top["region_raw_share"]
-    nation = top.get("national_raw_share")
-    xs = ["本地区 region", "全国 nation"] if nation is not None else ["本地区 region"]
-    raw = [region] + ([nation] if nation is not None else [])
+    xs = ["本地区 region", "全国 nation"]
+    raw = [top["region_raw_share"], top["national_raw_share"]]
     return {"data": [
         {"type": "bar", "name": "上游及初级 upstream & primary", "x": xs, "y": raw, "marker": {"color": "#8c510a"}},
         {"type": "bar", "name": "深加工及下游 processing & downstream", "x": xs, "y": [1 - v for v in raw],
          "marker": {"color": "#01665e"}}],
         "layout": {"barmode": "stack", "height": 300, "yaxis": {"tickformat": ".0%"},
-                   "title": {"text": "产值结构 Output value mix"}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}}}
+                   "title": {"text": f"结构 Mix ({top.get('measure')})"}, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}}}
+
+
+def _stage_count(stage: dict, key: str) -> int:
+    """Links of a stage with one status; the stage table's ``present`` counts strong and weak links too."""
+    if key == "present":
+        return stage["present"] - stage.get("strong", 0) - stage.get("weak", 0)
+    return stage.get(key, 0)
 
 
 def coverage_bars(stages: list[dict]) -> dict:
+    """Links per stage stacked by status: the bars add up to the stage's links."""
     labels = [STAGE_LABELS[s["stage"]] for s in stages]
     return {"data": [
-        {"type": "bar", "name": status_label, "x": labels, "y": [s[key] for s in stages],
+        {"type": "bar", "name": status_label, "x": labels, "y": [_stage_count(s, key) for s in stages],
          "marker": {"color": STATUS_COLOURS[key]}}
-        for key, status_label in (("strong", STATUS_LABELS["strong"]), ("present", STATUS_LABELS["present"]),
-                                  ("weak", STATUS_LABELS["weak"]), ("missing", STATUS_LABELS["missing"]))
-        if key != "present" or True],
+        for key, status_label in STATUS_LABELS.items() if key != "unknown"] + [
+        {"type": "bar", "name": STATUS_LABELS["unknown"], "x": labels, "y": [s.get("unknown", 0) for s in stages],
+         "marker": {"color": "#f7f7f7", "line": {"color": "#999", "width": 1}}}],
         "layout": {"barmode": "stack", "height": 300, "title": {"text": "环节覆盖 Links by stage and status"},
                    "margin": {"l": 40, "r": 10, "t": 40, "b": 40}}}
 

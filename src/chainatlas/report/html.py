@@ -37,7 +37,7 @@ def _env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(resources.files("chainatlas.report") / "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.ChainableUndefined,
     )
-    env.globals.update(pct=pct, num=num, yi=yi)
+    env.globals.update(pct=pct, num=num, yi=yi, share=share, evidence_labels=charts.EVIDENCE_LABELS)
     return env
 
 
@@ -47,6 +47,14 @@ def _missing(v: object) -> bool:
 
 def pct(v: object, digits: int = 1) -> str:
     return "" if _missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
+
+
+def share(v: object, comparator: object = "=") -> str:
+    """A share with its bound kept: "≥ 50.0%" for a lower bound such as 一半以上."""
+    if _missing(v):
+        return ""
+    prefix = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(str(comparator or "="), "")
+    return prefix + pct(v)
 
 
 def num(v: object, digits: int = 2) -> str:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from chainatlas import __version__
 from chainatlas.report import charts
-from chainatlas.report.html import num, pct, yi
+from chainatlas.report.html import num, pct, share, yi
 from chainatlas.results import jsonable
 from chainatlas.web import assets
 from chainatlas.web.errors import WebError
@@ -86,7 +86,7 @@ def env() -> jinja2.Environment:
     environment.globals.update(
         pct=pct, num=num, yi=yi, url=url, source_links=source_links, address=address, asset=assets.asset_url,
         status_labels=charts.STATUS_LABELS, status_colours=charts.STATUS_COLOURS, stage_labels=charts.STAGE_LABELS,
-        region_label=region_label, suggestion_href=suggestion_href, version=__version__, plotly_version=assets.plotly_version,
+        evidence_labels=charts.EVIDENCE_LABELS, share=share, region_label=region_label, suggestion_href=suggestion_href, version=__version__, plotly_version=assets.plotly_version,
     )
     return environment
 
