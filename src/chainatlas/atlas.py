@@ -1108,7 +1108,9 @@ class Atlas:
                 c = sc.resolve_change(c, nodes.loc[nid].to_dict(), where, before.year)
                 if nid not in national.index:
                     warnings.append(f"{nid} is not a node of chain {cid}: it changes no status here")
-                elif national.loc[nid, "national_basis"] == "statistics":
+                elif (not pd.isna(national.loc[nid, "national_quantity"])
+                      and not str(national.loc[nid, "national_basis"]).startswith("atlas firms")):
+                    # an official national figure (statistic or the one behind an official share) bounds it
                     c, note = sc.bound_by_market(c, national.loc[nid, "national_quantity"])
                     if note:
                         warnings.append(note)

@@ -291,8 +291,10 @@ def compare_diagnoses(before: dict, after: dict) -> dict:
     ag_b, ag_a = before["agglomeration"], after["agglomeration"]
 
     def coverage(d: dict) -> float | None:
-        ns = d["nodes"]
-        return sum(n["status"] != "missing" for n in ns) / len(ns) if ns else None
+        # as the diagnosis counts it: links the region runs (strong, present, weak) among the chain's
+        # own links (inputs from another chain excluded); "unknown" is not "present"
+        ns = [n for n in d["nodes"] if not n.get("external_input")]
+        return sum(n["status"] in ("strong", "present", "weak") for n in ns) / len(ns) if ns else None
 
     ladders = [{"path": b["path"], "today_before": b["today_value"], "today_after": a["today_value"],
                 "captured_share_before": b["captured_share"], "captured_share_after": a["captured_share"]}
