@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from chainatlas.cli.common import atlas, console, emit_json, frame_table, handled, parse_pairs
-from chainatlas.report.labels import short
+from chainatlas.cli.common import atlas, console, emit_json, frame_table, handled, parse_pairs, spinner
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result's to_dict() as JSON.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="Figures up to this year (default: latest).")]
@@ -41,8 +39,7 @@ def register(app: typer.Typer) -> None:
             rec = a.region_record(code)
             name = a.tables["chains"].set_index("id").loc[cid, "name_zh"]
             out = Path(f"{rec['name_zh']}{name}简报.docx")
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
-            bar.add_task("diagnosing, drawing figures and writing the briefing…", total=None)
+        with spinner("diagnosing, drawing figures and writing the briefing…"):
             path = a.brief(code, cid, out, year=year, settings=parse_pairs(set_, "--set"))
         console.print(f"wrote {path}")
 
@@ -56,6 +53,8 @@ def register(app: typer.Typer) -> None:
         if json:
             emit_json(result.to_dict())
             return
+        from chainatlas.report.labels import short
+
         console.print(repr(result), markup=False)
         for key, (zh, en) in result.to_dict()["titles"].items():
             frame = result.frames()[key].reindex(columns=TERMINAL_COLUMNS[key])

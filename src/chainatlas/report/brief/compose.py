@@ -107,12 +107,7 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
 
     # ---- peers
     b.heading(f"{next(sec)}、对标地区 Peer regions", 1)
-    level = r["level"] if r["level"] in ("province", "prefecture", "county") else "province"
-    from chainatlas.analysis.diagnosis import top_regions
-
-    peers = top_regions(atlas.chain_facts(chain, year), level, 8)
-    if code not in peers:
-        peers = [code] + peers[:9]
+    peers = atlas.peers(code, chain, year)  # the same comparison set as the report and the web
     comp = pd.DataFrame(atlas.compare(chain, peers, year, settings=settings).to_dict()["regions"])
     if len(comp):
         comp = comp.sort_values("firms", ascending=False)
