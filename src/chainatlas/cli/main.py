@@ -276,7 +276,7 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     console.print(f"chainatlas dashboard on http://{host}:{port}/ (store {db}; "
                   f"{'writes enabled with token' if token else 'read-only'})")
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, token=token, host=host), host=host, port=port, log_level="warning")
 
 
 @app.command("evaluate")
@@ -297,9 +297,10 @@ def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, 
     names = [r.strip() for r in regions.split(",")] if regions else None
     result = atlas().evaluate(system, names, within, year, method=method, focus=focus)
     if xlsx is not None:
-        import pandas as pd
 
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        from chainatlas.store.excel import excel_writer
+
+        with excel_writer(xlsx) as writer:
             result.to_frame().to_excel(writer, sheet_name="ranks")
             result.result.weights_frame().to_excel(writer, sheet_name="weights")
             if result.sensitivity is not None:
