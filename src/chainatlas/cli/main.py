@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs
+from chainatlas.cli.common import (
+    STATE,
+    atlas,
+    console,
+    emit_json,
+    frame_table,
+    handled,
+    parse_list,
+    parse_numbers,
+    parse_pairs,
+)
+from chainatlas.model.entities import YEAR_RANGE
 from chainatlas.store.db import default_path
 
 app = typer.Typer(help="Regional industrial-chain analysis: chains, regions, firms, diagnosis, reports.",
@@ -188,7 +199,8 @@ def check(json: JsonOpt = False) -> None:
 
 
 SettingOpt = Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE: override a diagnosis threshold.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Figures up to this year (default: latest).")]
+YearOpt = Annotated[int | None, typer.Option("--year", min=YEAR_RANGE[0], max=YEAR_RANGE[1],
+                                            help="Figures up to this year (default: latest).")]
 
 
 @app.command()
@@ -197,7 +209,7 @@ def diagnose(region: Annotated[str, typer.Argument(help="Region code or name (�
              chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id or name (aluminium, 铝…).")],
              year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
     """Which links of a chain a region has, how strong, what is missing, how much value stays."""
-    result = atlas().diagnose(region, chain, year, parse_pairs(set_, "--set"))
+    result = atlas().diagnose(region, chain, year, parse_numbers(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return
@@ -219,7 +231,7 @@ def compare(chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id o
             level: Annotated[str, typer.Option("--level", help="Level of the default peers.")] = "prefecture",
             year: YearOpt = None, json: JsonOpt = False) -> None:
     """The same diagnosis figures for up to 10 regions side by side."""
-    names = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    names = parse_list(regions, "--regions")
     result = atlas().compare(chain, names, year, level=level)
     if json:
         emit_json(result.to_dict())
@@ -242,9 +254,9 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
     out = out or Path(f"{code}-{cid}.html")
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("diagnosing…", total=None)
-        peer_list = [p.strip() for p in peers.split(",")] if peers else None
+        peer_list = parse_list(peers, "--peers")
         bar.update(task, description="diagnosing, comparing peers and rendering…")
-        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"))
+        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_numbers(set_, "--set"))
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
 
 
@@ -294,7 +306,7 @@ def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, 
                                                         "sources to Excel.")] = None,
               json: JsonOpt = False) -> None:
     """Rank regions under an indicator system (entropy weights, TOPSIS…), with sources."""
-    names = [r.strip() for r in regions.split(",")] if regions else None
+    names = parse_list(regions, "--regions")
     result = atlas().evaluate(system, names, within, year, method=method, focus=focus)
     if xlsx is not None:
 
@@ -321,10 +333,7 @@ def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, 
 def _weights(text: str | None) -> dict[str, float] | None:
     if not text:
         return None
-    try:
-        return {k: float(v) for k, v in parse_pairs([p for p in text.split(",") if p], "--weights").items()}
-    except ValueError as exc:
-        raise typer.BadParameter(f"--weights values must be numbers: {exc}") from exc
+    return parse_numbers([p for p in text.split(",") if p], "--weights")
 
 
 @app.command()
@@ -334,7 +343,7 @@ def opportunities(region: Annotated[str, typer.Argument(help="Region code or nam
                   weights: Annotated[str | None, typer.Option("--weights", help="e.g. value_uplift=0.5,market=0.1")] = None,
                   year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
     """Links to strengthen (强链), supplement (补链) or extend (延链), ranked with the reasons shown."""
-    result = atlas().opportunities(region, chain, _weights(weights), year, parse_pairs(set_, "--set"))
+    result = atlas().opportunities(region, chain, _weights(weights), year, parse_numbers(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return

@@ -59,9 +59,9 @@ _TRAILING_ID = re.compile(r"\(([^()\s]+)\)$")
 
 def suggestion_href(text: str) -> str:
     """Where a "did you mean" suggestion leads: a region by its code, a chain by its id, else a search."""
-    last = text.split()[-1] if text.split() else ""
-    if re.fullmatch(r"\d{6}", last):
-        return url("regions", last)
+    code = re.search(r"(?<![0-9])[0-9]{6}(?![0-9])", text)  # a region label: 滨州市 Binzhou 371600 (山东省 Shandong)
+    if code:
+        return url("regions", code.group(0))
     found = _TRAILING_ID.search(text)
     if found and "." not in found.group(1):
         return url("chains", found.group(1))
