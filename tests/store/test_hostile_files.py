@@ -227,3 +227,12 @@ def test_sheet_on_a_csv_is_an_error(writable_fixture, tmp_path):
     path.write_text(FIRM_HEADER + "f1,甲,A,371600,fx-report\n", encoding="utf-8")
     with pytest.raises(DataError, match="--sheet applies to XLSX"):
         writable_fixture.import_file("enterprises", path, sheet="data")
+
+
+def test_links_with_blank_ends_beside_a_self_loop_are_refused_not_crashed(writable_fixture, tmp_path):
+    # found by the property test: blank node ids reached the cycle check as NaN
+    path = tmp_path / "links.csv"
+    path.write_text("source_node,target_node,coefficient,coefficient_unit,source_id\n"
+                    "alu.primary,alu.primary,0.0,t,fx-price\n,,0.0,t,fx-price\n", encoding="utf-8")
+    err = _refused(writable_fixture, "links", path)
+    assert {(p.row, p.field) for p in err.problems} >= {(1, "target_node"), (2, "source_node")}

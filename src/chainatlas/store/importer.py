@@ -480,7 +480,7 @@ def _check_region_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -
                        if p})
     rows = {}
     for code, par, file, row in df[["code", "parent", "__file", "__row"]].itertuples(index=False):
-        if code and par and par != code:
+        if isinstance(code, str) and isinstance(par, str) and code and par and par != code:
             parent[code] = par
             rows[code] = (file, row)
     for code in rows:
@@ -502,7 +502,7 @@ def _check_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
             graph.add_edge(a, b)
     rows = {}
     for a, b, file, row in df[["source_node", "target_node", "__file", "__row"]].itertuples(index=False):
-        if a and b and a != b:
+        if isinstance(a, str) and isinstance(b, str) and a and b and a != b:  # a missing id may be NaN
             graph.add_edge(a, b)
             rows[(a, b)] = (file, row)
     seen: set = set()
