@@ -34,7 +34,7 @@ from chainatlas.atlas import Atlas, open_atlas
 T = TypeVar("T")
 MAX_ENTRIES = 512
 COMPUTE_THREADS = 2  # the facade is serialised by one lock; a second thread renders meanwhile
-COMPUTE_QUEUE = 8  # questions waiting for a thread before new ones are refused with 503 (a few seconds' work)
+COMPUTE_QUEUE = 4  # questions waiting for a thread before new ones are refused with 503 (a few seconds of work)
 RETRY_AFTER = 2  # seconds a refused client is asked to wait
 
 
