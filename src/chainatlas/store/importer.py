@@ -40,7 +40,8 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
                         "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
                         "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_WS = re.compile("[\t\n\r]")
-_SUSPECT = re.compile("[^\x20-\x7e]")  # any character outside printable ASCII needs a closer look
+# printable ASCII and the unified CJK ideographs are NFKC-stable and visible; anything else is looked at
+_SUSPECT = re.compile("[^\x20-\x7e\u4e00-\u9fff]")
 
 
 @dataclass
