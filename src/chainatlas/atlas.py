@@ -321,13 +321,22 @@ class Atlas:
     # ---------------------------------------------------------------- lookup
     @cached_property
     def _region_candidates(self) -> list[Candidate]:
+        records = self.tables["regions"].to_dict(orient="records")
+        by_code = {r["code"]: r for r in records}
         out = []
-        for r in self.tables["regions"].to_dict(orient="records"):
+        for r in records:
             en = r["name_en"] or ""
             en_short = en.replace(" District", "").replace(" County", "").replace(" Prefecture", "")
             names = (r["name_zh"], r.get("short_zh") or "", en, en_short)
-            out.append(Candidate(r["code"], names, f"{r['name_zh']} {en} {r['code']}",
-                                 LEVEL_PRIORITY.get(r["level"], 9)))
+            within, cur = [], by_code.get(r.get("parent") or "")
+            while cur is not None and cur["code"] not in within and len(within) < 8:
+                within.append(cur["code"])
+                cur = by_code.get(cur.get("parent") or "")
+            # the province in the label tells apart regions of one name (朝阳区 in 北京市 or in 吉林省)
+            province = next((by_code[c] for c in within if by_code[c]["level"] == "province"), None)
+            where = f" ({province['name_zh']} {province['name_en']})" if province else ""
+            out.append(Candidate(r["code"], names, f"{r['name_zh']} {en} {r['code']}{where}",
+                                 LEVEL_PRIORITY.get(r["level"], 9), within=tuple(within)))
         return out
 
     @cached_property
@@ -360,7 +369,7 @@ class Atlas:
     def _resolve(self, query: str, candidates: list[Candidate], error: type) -> str:
         match = resolve(str(query), candidates)
         if match.key is None:
-            raise error(str(query), match.suggestions)
+            raise error(str(query), match.suggestions, ambiguous=bool(match.ambiguous))
         return match.key
 
     def resolve_region(self, query: str) -> str:

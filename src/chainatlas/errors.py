@@ -78,11 +78,17 @@ class ImportRowError(DataError):
 class _UnknownThing(ChainAtlasError):
     kind = "thing"
 
-    def __init__(self, query: str, suggestions: list[str] | None = None):
+    def __init__(self, query: str, suggestions: list[str] | None = None, ambiguous: bool = False):
         self.query = query
         self.suggestions = suggestions or []
+        self.ambiguous = ambiguous
+        shown = query if len(query) <= 80 else query[:80] + f"… ({len(query):,} characters)"
+        if ambiguous:
+            super().__init__(f"{self.kind} {shown!r} is ambiguous: it names {'; '.join(self.suggestions)}. "
+                             "Give the code or id, or a fuller name")
+            return
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown {self.kind} {query!r}{hint}")
+        super().__init__(f"unknown {self.kind} {shown!r}{hint}")
 
 
 class UnknownRegion(_UnknownThing):

@@ -39,3 +39,17 @@ def test_search_both_languages(fixture_atlas):
     assert ("node", "alu.foil") in set(zip(hits["kind"], hits["id"], strict=True))
     hits = fixture_atlas.search("foil").rows
     assert {"alu.foil", "fx-tl-foil"} <= set(hits["id"])
+
+
+def test_names_of_several_regions_are_ambiguous_unless_one_contains_the_others():
+    from chainatlas.analysis.lookup import Candidate, resolve
+
+    beijing = Candidate("110105", ("朝阳区", "朝阳"), "朝阳区 (北京市)", 3, within=("110000",))
+    changchun = Candidate("220104", ("朝阳区", "朝阳"), "朝阳区 (吉林省)", 3, within=("220100", "220000"))
+    city = Candidate("211300", ("朝阳市", "朝阳"), "朝阳市 (辽宁省)", 2, within=("210000",))
+    county = Candidate("211321", ("朝阳县", "朝阳"), "朝阳县 (辽宁省)", 3, within=("211300", "210000"))
+    match = resolve("朝阳区", [beijing, changchun, city, county])
+    assert match.key is None and {c.key for c in match.ambiguous} == {"110105", "220104"}
+    assert resolve("朝阳", [beijing, city, county]).key is None  # a prefecture is not picked over a district
+    assert resolve("朝阳", [city, county]).key == "211300"  # 朝阳县 lies inside 朝阳市
+    assert resolve("220104", [beijing, changchun]).key == "220104"

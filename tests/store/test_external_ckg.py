@@ -16,8 +16,11 @@ def ckg(tmp_path_factory):
     atlas = open_atlas(tmp_path_factory.mktemp("ckg") / "ckg.duckdb", seed=False)
     report = atlas.import_file("nodes", root / "product.json",
                                mapping={"id": "name", "name_zh": "name", "name_en": "name"},
-                               constants={"stage": "midstream", "unit": "t"})
-    assert report.added["nodes"] == 95_559
+                               constants={"stage": "midstream", "unit": "t"}, on_error="skip")
+    # six names differ from another only by full-width or compatibility forms (（ and (, Ⅰ and I): after
+    # NFKC they are the same id, so the later row is left out as a duplicate
+    assert report.added["nodes"] == 95_553
+    assert len(report.skipped) == 6 and all(p.expected.startswith("a unique id") for p in report.skipped)
     yield atlas, root
     atlas.close()
 

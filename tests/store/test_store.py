@@ -62,8 +62,12 @@ def test_second_writer_gets_store_locked(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreLocked, match="in use by another process"):
+        with pytest.raises(StoreLocked, match="open in another process") as writer:
             open_atlas(path)
+        with pytest.raises(StoreLocked, match="being written by another process") as reader:
+            open_atlas(path, read_only=True)  # a reader is told it waits for an import
+        for info in (writer, reader):  # DuckDB's own text (the holder's PID, its API hints) is left out
+            assert "PID" not in str(info.value) and "duckdb" not in str(info.value).replace(".duckdb", "").lower()
     finally:
         holder.communicate("\n", timeout=30)
 

@@ -3,6 +3,11 @@
 Why pure: the facade hands in the candidate names from the store; this module only decides. Exact
 matches on code or id win, then exact names (either language, short forms such as 滨州 for 滨州市),
 then unique prefixes; otherwise the caller raises an error with the closest names as suggestions.
+
+A name several records answer to is never decided silently (朝阳区 is in Beijing and in Changchun;
+中山 is a city in Guangdong and a district of Dalian): the match is ambiguous and lists them. The one
+exception is a record that contains all the others (长治 names 长治市 and its 长治县): the enclosing
+region is meant, as on a map.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ class Candidate:
     key: str
     names: tuple[str, ...]
     label: str
-    priority: int = 0  # lower wins a tie (provinces before prefectures before counties)
+    priority: int = 0  # order of listing (provinces before prefectures before counties)
     normed: tuple[str, ...] = ()  # normalised names, filled in once
+    within: tuple[str, ...] = ()  # keys of the records that contain this one (a county's prefecture, province)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "normed", tuple(normalise(n) for n in self.names if n))
@@ -62,11 +68,12 @@ def resolve(query: str, candidates: list[Candidate], max_suggestions: int = 5) -
 
 
 def _best(found: list[Candidate]) -> Match:
-    top = min(c.priority for c in found)
-    best = [c for c in found if c.priority == top]
-    unique = {c.key: c for c in best}
+    unique = {c.key: c for c in sorted(found, key=lambda c: (c.priority, c.key))}
     if len(unique) == 1:
-        return Match(best[0].key, [], [])
+        return Match(next(iter(unique)), [], [])
+    for key in unique:  # one record containing every other one: the enclosing region is meant
+        if all(key in other.within for k, other in unique.items() if k != key):
+            return Match(key, [], [])
     return Match(None, list(unique.values()), [c.label for c in unique.values()])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,12 +74,18 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def cut(text: object, limit: int = 80) -> str:
+    """``repr`` of what the user typed, cut to ``limit`` characters: long input is never echoed whole."""
+    text = str(text)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 def parse_pairs(items: list[str] | None, what: str) -> dict[str, str]:
     """``["a=b", "c=d"]`` → ``{"a": "b", "c": "d"}`` with a clear error for a malformed item."""
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise typer.BadParameter(f"{what} {item!r} should look like FIELD=VALUE")
+            raise typer.BadParameter(f"{what} {cut(item)} should look like FIELD=VALUE")
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
@@ -109,3 +116,27 @@ def spinner(text: str, disable: bool = False) -> AbstractContextManager:
             bar.__exit__(*exc)
 
     return _Spin()
+
+
+def parse_numbers(items: list[str] | None, what: str) -> dict[str, float]:
+    """``NAME=VALUE`` pairs whose values are finite, non-negative numbers (thresholds and weights)."""
+    out = {}
+    for key, value in parse_pairs(items, what).items():
+        try:
+            number = float(value)
+        except ValueError:
+            raise typer.BadParameter(f"{what} {cut(key)} must be a number, got {cut(value)}") from None
+        if not math.isfinite(number) or number < 0:
+            raise typer.BadParameter(f"{what} {cut(key)} must be a finite number ≥ 0, got {cut(value)}")
+        out[key] = number
+    return out
+
+
+def parse_list(text: str | None, what: str) -> list[str] | None:
+    """A comma-separated list (None when the option was not given); a list naming nothing is an error."""
+    if text is None:
+        return None
+    items = [part.strip() for part in text.split(",") if part.strip()]
+    if not items:
+        raise typer.BadParameter(f"{what} names nothing; give comma-separated names or codes, or leave it out")
+    return items

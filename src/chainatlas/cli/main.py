@@ -7,8 +7,20 @@ from typing import Annotated
 
 import typer
 
-from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs, spinner
+from chainatlas.cli.common import (
+    STATE,
+    atlas,
+    console,
+    emit_json,
+    frame_table,
+    handled,
+    parse_list,
+    parse_numbers,
+    parse_pairs,
+    spinner,
+)
 from chainatlas.cli.correct import correct
+from chainatlas.model.entities import YEAR_RANGE
 from chainatlas.paths import default_path
 
 app = typer.Typer(help="Regional industrial-chain analysis: chains, regions, firms, diagnosis, reports.",
@@ -186,7 +198,8 @@ def check(json: JsonOpt = False) -> None:
 
 
 SettingOpt = Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE: override a diagnosis threshold.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Figures up to this year (default: latest).")]
+YearOpt = Annotated[int | None, typer.Option("--year", min=YEAR_RANGE[0], max=YEAR_RANGE[1],
+                                            help="Figures up to this year (default: latest).")]
 
 
 @app.command()
@@ -205,7 +218,7 @@ def diagnose(region: Annotated[str | None, typer.Argument(help="Region code or n
     if chain is None:
         raise typer.BadParameter("--chain is required", param_hint="--chain")
     if all_:
-        run = atlas().diagnose_all(chain, level, year, parse_pairs(set_, "--set"))
+        run = atlas().diagnose_all(chain, level, year, parse_numbers(set_, "--set"))
         if out is not None:
             write_national_run(run, out)
             console.print(f"wrote {out}")
@@ -216,7 +229,7 @@ def diagnose(region: Annotated[str | None, typer.Argument(help="Region code or n
         return
     if region is None:
         raise typer.BadParameter("name a region, or use --all", param_hint="REGION")
-    result = atlas().diagnose(region, chain, year, parse_pairs(set_, "--set"))
+    result = atlas().diagnose(region, chain, year, parse_numbers(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return
@@ -231,7 +244,7 @@ def compare(chain: Annotated[str, typer.Option("--chain", "-c", help="Chain id o
             level: Annotated[str, typer.Option("--level", help="Level of the default peers.")] = "prefecture",
             year: YearOpt = None, json: JsonOpt = False) -> None:
     """The same diagnosis figures for up to 10 regions side by side."""
-    names = [r.strip() for r in regions.split(",") if r.strip()] if regions else None
+    names = parse_list(regions, "--regions")
     result = atlas().compare(chain, names, year, level=level)
     if json:
         emit_json(result.to_dict())
@@ -255,9 +268,9 @@ def report(region: Annotated[str, typer.Argument(help="Region code or name.")],
     cid = a.resolve_chain(chain)
     out = out or Path(f"{code}-{cid}.html")
     with spinner("diagnosing…") as bar:
-        peer_list = [p.strip() for p in peers.split(",")] if peers else None
+        peer_list = parse_list(peers, "--peers")
         bar.say("diagnosing, comparing peers and rendering…")
-        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_pairs(set_, "--set"),
+        a.report(code, cid, out=out, xlsx=xlsx, year=year, peers=peer_list, settings=parse_numbers(set_, "--set"),
                  whatif=whatif)
     console.print(f"wrote {out}" + (f" and {xlsx}" if xlsx else ""))
 
@@ -290,7 +303,7 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     console.print(f"chainatlas dashboard on http://{host}:{port}/ (store {db}; "
                   f"{'writes enabled with token' if token else 'read-only'})")
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, token=token, host=host), host=host, port=port, log_level="warning")
 
 
 @app.command("evaluate")
@@ -308,12 +321,13 @@ def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, 
                                                         "sources to Excel.")] = None,
               json: JsonOpt = False) -> None:
     """Rank regions under an indicator system (entropy weights, TOPSIS…), with sources."""
-    names = [r.strip() for r in regions.split(",")] if regions else None
+    names = parse_list(regions, "--regions")
     result = atlas().evaluate(system, names, within, year, method=method, focus=focus)
     if xlsx is not None:
-        import pandas as pd
 
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        from chainatlas.store.excel import excel_writer
+
+        with excel_writer(xlsx) as writer:
             result.to_frame().to_excel(writer, sheet_name="ranks")
             result.result.weights_frame().to_excel(writer, sheet_name="weights")
             if result.sensitivity is not None:
@@ -334,10 +348,7 @@ def evaluate_(system: Annotated[str, typer.Option("--system", help="innovation, 
 def _weights(text: str | None) -> dict[str, float] | None:
     if not text:
         return None
-    try:
-        return {k: float(v) for k, v in parse_pairs([p for p in text.split(",") if p], "--weights").items()}
-    except ValueError as exc:
-        raise typer.BadParameter(f"--weights values must be numbers: {exc}") from exc
+    return parse_numbers([p for p in text.split(",") if p], "--weights")
 
 
 @app.command()
@@ -347,7 +358,7 @@ def opportunities(region: Annotated[str, typer.Argument(help="Region code or nam
                   weights: Annotated[str | None, typer.Option("--weights", help="e.g. value_uplift=0.5,market=0.1")] = None,
                   year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
     """Links to strengthen (强链), supplement (补链) or extend (延链), ranked with the reasons shown."""
-    result = atlas().opportunities(region, chain, _weights(weights), year, parse_pairs(set_, "--set"))
+    result = atlas().opportunities(region, chain, _weights(weights), year, parse_numbers(set_, "--set"))
     if json:
         emit_json(result.to_dict())
         return

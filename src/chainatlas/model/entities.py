@@ -23,6 +23,7 @@ STAGE_ORDER = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
 REGION_LEVELS = ("country", "province", "prefecture", "county")
 SUBJECT_KINDS = ("region", "enterprise", "node")
 COMPARATORS = ("=", ">=", ">", "<=", "<", "~")
+YEAR_RANGE = (1949, 2100)  # years a figure may be of: imports, the CLI's --year and the web's ?year= agree
 SOURCE_KINDS = (
     "statistics", "government", "company-report", "exchange-filing", "industry-association",
     "news", "research", "standard", "dataset", "user", "derived",

@@ -6,7 +6,6 @@ The report reads only the results' ``to_dict()`` output, so it shows exactly the
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from importlib import resources
@@ -14,6 +13,7 @@ from importlib import resources
 import jinja2
 
 from chainatlas.report import chainmap, charts
+from chainatlas.report.embed import script_json
 from chainatlas.results import jsonable
 
 
@@ -102,8 +102,7 @@ def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict],
         firms_by_node=firms_by_node, region_names=region_names, status_labels=charts.STATUS_LABELS,
         status_colours=charts.STATUS_COLOURS, stage_labels=charts.STAGE_LABELS,
         charts={k: v is not None for k, v in chart_specs.items()},
-        charts_json=json.dumps({k: v for k, v in chart_specs.items() if v is not None}, ensure_ascii=False)
-        .replace("</", "<\\/"),
+        charts_json=script_json({k: v for k, v in chart_specs.items() if v is not None}),
         plotly_js=plotly_js().replace("</script", "<\\/script"), extra_sections=extra_sections or [],
         version=version, plotly_version=plotly_version(),
     )

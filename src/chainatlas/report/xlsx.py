@@ -8,6 +8,7 @@ import pandas as pd
 
 from chainatlas.report.labels import relabel
 from chainatlas.results import jsonable
+from chainatlas.store.excel import excel_writer
 
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -58,7 +59,7 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
         sheets["value_ladder"] = pd.concat(ladders, ignore_index=True)
     sheets.update(extra or {})
     used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with excel_writer(path) as writer:
         for name, df in sheets.items():
             relabel(_flat(df)).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
     return path
@@ -75,7 +76,7 @@ def write_targets_xlsx(path: str | Path, lists: list, sources: pd.DataFrame) -> 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with excel_writer(path) as writer:
         summary = []
         for tl in lists:
             sheet = sheet_name(f"{tl.node['name_zh']}" or tl.node["id"], used)

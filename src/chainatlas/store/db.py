@@ -23,18 +23,16 @@ from chainatlas.store.schema import current_version, migrate, needs_upgrade
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:  # another process holds the write lock
-        message = str(exc)
-        if "lock" in message.lower():
-            raise StoreLocked(
-                f"the store {path} is in use by another process (DuckDB allows one writer); "
-                f"close it or use another --db. ({message.splitlines()[0]})"
-            ) from exc
-        raise
     except duckdb.Error as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLocked(f"the store {path} is locked by another process: {exc}") from exc
-        raise
+        if "lock" not in str(exc).lower():
+            raise
+        # DuckDB's own text names the other process's PID and hints at its API: not for the user
+        if read_only:
+            raise StoreLocked(f"the store {path} is being written by another process (an import); "
+                              "reading waits until it has finished: try again then") from None
+        raise StoreLocked(f"the store {path} is open in another process (an import, a report or a web "
+                          "server); only one process may write to it at a time: close that one or use "
+                          "another --db") from None
 
 
 class Store:

@@ -16,6 +16,7 @@ import pandas as pd
 from chainatlas.errors import DataError
 from chainatlas.model.entities import LOAD_ORDER, SPECS
 from chainatlas.store.db import Store
+from chainatlas.store.excel import excel_writer
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx", "json")
 
@@ -60,7 +61,8 @@ def write_frame(df: pd.DataFrame, path: Path, fmt: str, sheet: str = "data") -> 
     elif fmt == "parquet":
         df.to_parquet(path, index=False)
     elif fmt == "xlsx":
-        df.to_excel(path, index=False, sheet_name=sheet[:31])
+        with excel_writer(path) as writer:  # text cells stay text (no formula injection)
+            df.to_excel(writer, index=False, sheet_name=sheet[:31])
     elif fmt == "json":
         path.write_text(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     else:

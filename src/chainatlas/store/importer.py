@@ -8,6 +8,8 @@ stored record whole; records with new keys are added; nothing is deleted.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,14 +18,31 @@ import numpy as np
 import pandas as pd
 
 from chainatlas.errors import DataError, ImportRowError, RowProblem, UnitError
-from chainatlas.model.entities import LOAD_ORDER, SPECS, EntitySpec
+from chainatlas.model.entities import LOAD_ORDER, SPECS, YEAR_RANGE, EntitySpec, Field
 from chainatlas.model.units import parse_unit
 from chainatlas.store.db import Store
 from chainatlas.store.magnitude import check_magnitudes
+from chainatlas.store.readers import QUOTE_CHARS
 
 TRUE = {"true", "t", "yes", "y", "1", "是", "√", "1.0"}
 FALSE = {"false", "f", "no", "n", "0", "否", "0.0"}
-MAX_PROBLEMS = 100_000
+MAX_PROBLEMS = 1_000  # problems kept (and listed); the total is always counted
+INT_LIMIT = 2**31 - 1  # INTEGER columns of the store
+YEAR_FIELDS = ("year", "unit_value_year")
+COORDINATES = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0)}
+# free text keeps its characters as written (full-width brackets in a firm's name); identifiers and codes
+# are NFKC-normalised so that ｃｕ and cu, or ３７１６００ and 371600, cannot become two records
+PROSE = frozenset({"name_zh", "name_en", "short_zh", "title", "publisher", "note", "description", "description_zh",
+                   "description_en", "aliases", "unit", "unit_value_unit", "coefficient_unit", "quantity_unit",
+                   "revenue_unit", "date", "url"})
+# characters that show as nothing: zero-width spaces and joiners, bidi marks, BOM, soft hyphen, fillers;
+# control characters (tab and newline are kept in free text)
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+                        "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_WS = re.compile("[\t\n\r]")
+# printable ASCII and the unified CJK ideographs are NFKC-stable and visible; anything else is looked at
+_SUSPECT = re.compile("[^\x20-\x7e\u4e00-\u9fff]")
 
 
 @dataclass
@@ -66,7 +85,7 @@ class _Problems:
     def add(self, file: str, row: int | None, field_: str | None, value: object, expected: str) -> None:
         self.total += 1
         if len(self.items) < MAX_PROBLEMS:
-            self.items.append(RowProblem(file, None if row is None else int(row), field_, value, expected))
+            self.items.append(RowProblem(file, None if row is None else int(row), field_, _shown(value), expected))
 
     def add_rows(self, df: pd.DataFrame, mask: pd.Series, field_: str, values: pd.Series, expected: str) -> None:
         if not mask.any():
@@ -75,6 +94,38 @@ class _Problems:
         vals = values[mask]
         for (file, row), value in zip(sub.itertuples(index=False, name=None), vals, strict=True):
             self.add(file, row, field_, value, expected)
+
+
+def _shown(value: object) -> object:
+    """A value as a message may quote it: missing values as None, numpy scalars as Python ones, long
+    text cut to :data:`~chainatlas.store.readers.QUOTE_CHARS` characters (the length is said)."""
+    if isinstance(value, tuple):
+        return tuple(_shown(v) for v in value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str) and len(value) > QUOTE_CHARS:
+        return f"{value[:QUOTE_CHARS]}… ({len(value):,} characters)"
+    return value
+
+
+def _clean_text(raw: pd.Series, f: Field, spec: EntitySpec) -> pd.Series:
+    """Strip invisible characters; NFKC-normalise identifiers and codes (see :data:`PROSE`)."""
+    suspect = raw.str.contains(_SUSPECT)
+    if not suspect.any():
+        return raw
+    sub = raw[suspect]
+    if f.name in PROSE:
+        sub = sub.str.replace(_INVISIBLE, "", regex=True)
+    else:
+        sub = sub.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True)
+        sub = sub.str.replace(_CONTROL_WS, "", regex=True)
+    out = raw.copy()
+    out[suspect] = sub.str.strip()
+    return out
 
 
 def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str] | None,
@@ -107,7 +158,7 @@ def _typed(spec: EntitySpec, df: pd.DataFrame, problems: _Problems) -> pd.DataFr
                              f"a column '{f.name}' (required for {spec.kind})")
             out[f.name] = None if f.type == "str" else np.nan
             continue
-        raw = df[f.name].astype(str).str.strip()
+        raw = _clean_text(df[f.name].astype(str).str.strip(), f, spec)
         empty = raw.eq("") | raw.str.lower().isin({"nan", "none", "null"})
         if f.required:
             problems.add_rows(df, empty, f.name, raw, "a value (required)")
@@ -115,17 +166,32 @@ def _typed(spec: EntitySpec, df: pd.DataFrame, problems: _Problems) -> pd.DataFr
             col = raw.astype(object).where(~empty, None)
         elif f.type in ("int", "float"):
             # only thousands separators (1,234,567.8) are stripped: "1,5" is an error, not 15
-            grouped = raw.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+            grouped = raw.str.fullmatch(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
             cleaned = raw.where(~grouped, raw.str.replace(",", "", regex=False))
-            num = pd.to_numeric(cleaned.where(~empty, None), errors="coerce")
+            # ASCII digits only: "３７" is refused rather than read as 37 behind the user's back
+            ascii_ok = cleaned.str.fullmatch(r"[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|inf|infinity)",
+                                         flags=re.ASCII | re.IGNORECASE)
+            num = pd.to_numeric(cleaned.where(~empty & ascii_ok, None), errors="coerce").astype(float)
             bad = num.isna() & ~empty
             problems.add_rows(df, bad, f.name, raw, f"a number ({f.type})")
+            infinite = num.notna() & ~np.isfinite(num)
+            problems.add_rows(df, infinite, f.name, raw, "a finite number")
+            num = num.where(~infinite)
             if f.type == "int":
                 frac = num.notna() & (num % 1 != 0)
                 problems.add_rows(df, frac, f.name, raw, "a whole number")
-                col = num.where(~frac).astype("Int64")
+                low, high = YEAR_RANGE if f.name in YEAR_FIELDS else (-INT_LIMIT, INT_LIMIT)
+                what = "a year" if f.name in YEAR_FIELDS else "a whole number"
+                out_of_range = num.notna() & ~frac & ((num < low) | (num > high))
+                problems.add_rows(df, out_of_range, f.name, raw, f"{what} from {low} to {high}")
+                col = num.where(~frac & ~out_of_range).round().astype("Int64")
             else:
-                col = num.astype(float)
+                if f.name in COORDINATES:
+                    low, high = COORDINATES[f.name]
+                    outside = num.notna() & ((num < low) | (num > high))
+                    problems.add_rows(df, outside, f.name, raw, f"a {'longitude' if f.name == 'lon' else 'latitude'} "
+                                                                f"from {low:g} to {high:g} degrees")
+                col = num
         else:  # bool
             low = raw.str.lower()
             bad = ~empty & ~low.isin(TRUE | FALSE)
@@ -150,21 +216,50 @@ def _keys(df: pd.DataFrame, spec: EntitySpec) -> pd.Series:
     return pd.Series(list(zip(*(df[k] for k in spec.key), strict=True)), index=df.index)
 
 
+def _stored_matches(store: Store, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (columns named as the kind's key) whose key is stored: a DuckDB semi-join.
+
+    Why in DuckDB: the store may hold millions of keys; a 10-row import must not read them all
+    into Python to test ten.
+    """
+    spec = SPECS[kind]
+    cur = store.con.cursor()
+    try:
+        cur.register("wanted", frame)
+        on = " AND ".join(f'w."{k}" = t."{k}"' for k in frame.columns)
+        cols = ", ".join(f'w."{k}"' for k in frame.columns)
+        return cur.execute(f'SELECT DISTINCT {cols} FROM wanted w SEMI JOIN "{spec.table}" t ON {on}').df()
+    finally:
+        cur.close()
+
+
+def count_stored(store: Store, kind: str, typed: pd.DataFrame) -> int:
+    """How many rows of ``typed`` have a key already in the store (they will replace stored records)."""
+    spec = SPECS[kind]
+    if not len(typed):
+        return 0
+    return len(_stored_matches(store, kind, typed[list(spec.key)].drop_duplicates()))
+
+
 class _Context:
     """Keys and node units known from the store plus this import (for references and units)."""
 
     def __init__(self, store: Store | None, typed: dict[str, pd.DataFrame]):
         self.store = store
         self.typed = typed
-        self._keys: dict[str, set] = {}
+        self._incoming: dict[str, set] = {}
 
-    def keys(self, kind: str) -> set:
-        if kind not in self._keys:
-            keys = set(self.store.keys(kind)) if self.store is not None else set()
-            if kind in self.typed:
-                keys |= set(_keys(self.typed[kind], SPECS[kind]))
-            self._keys[kind] = keys
-        return self._keys[kind]
+    def known(self, kind: str, values: pd.Series) -> pd.Series:
+        """Whether each value names a record of ``kind`` (one-column keys) in this import or the store."""
+        if kind not in self._incoming:
+            self._incoming[kind] = set(self.typed[kind][SPECS[kind].key[0]]) if kind in self.typed else set()
+        found = values.isin(self._incoming[kind])
+        rest = values[~found & values.notna()].drop_duplicates()
+        if len(rest) and self.store is not None:
+            key = SPECS[kind].key[0]
+            stored = _stored_matches(self.store, kind, pd.DataFrame({key: rest.astype(str).to_numpy()}))
+            found |= values.isin(set(stored[key]))
+        return found
 
     def node_units(self) -> dict[str, str]:
         units = {}
@@ -173,6 +268,18 @@ class _Context:
         if "nodes" in self.typed:
             units.update(dict(zip(self.typed["nodes"]["id"], self.typed["nodes"]["unit"], strict=True)))
         return units
+
+    def indicator_bounds(self) -> dict[str, tuple]:
+        """``{indicator: (unit, min, max)}`` from the store and this import."""
+        out: dict[str, tuple] = {}
+        if self.store is not None:
+            out.update({i: (u, lo, hi) for i, u, lo, hi in
+                        self.store.frame("SELECT id, unit, min, max FROM indicators").itertuples(index=False)})
+        if "indicators" in self.typed:
+            df = self.typed["indicators"]
+            out.update({i: (u, lo, hi) for i, u, lo, hi in df[["id", "unit", "min", "max"]].itertuples(index=False)})
+        return {k: tuple(None if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else v for v in b)
+                for k, b in out.items()}
 
     def indicator_units(self) -> dict[str, str | None]:
         units = {}
@@ -219,17 +326,16 @@ def _check_references(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Pro
     for f in spec.fields:
         if not f.references:
             continue
-        known = ctx.keys(f.references)
         col = df[f.name]
         present = col.notna() & col.ne("")
-        bad = present & ~col.isin(known)
+        bad = present & ~ctx.known(f.references, col.where(present))
         problems.add_rows(df, bad, f.name, col, f"an existing {f.references[:-1] if f.references.endswith('s') else f.references} id")
 
 
 def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
     """Rules beyond types and references, per kind."""
     if kind == "regions":
-        bad = df["code"].notna() & ~df["code"].astype(str).str.fullmatch(r"\d{6}")
+        bad = df["code"].notna() & ~df["code"].astype(str).str.fullmatch(r"[0-9]{6}")
         problems.add_rows(df, bad, "code", df["code"], "a 6-digit administrative division code")
         problems.add_rows(df, df["parent"].notna() & df["parent"].eq(df["code"]), "parent", df["parent"],
                           "a parent other than the region itself")
@@ -270,6 +376,7 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
         _check_cycles(df, ctx, problems)
     elif kind == "plausibility":
         _check_unit_column(df, "unit", problems)
+        _check_min_max(df, problems)
     elif kind == "production":
         units = ctx.node_units()
         node_unit = df["node_id"].map(units)
@@ -291,12 +398,13 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
         df.loc[~has_rev, "revenue_unit"] = None
     elif kind == "indicators":
         _check_unit_column(df.loc[df["unit"].notna()], "unit", problems)
+        _check_min_max(df, problems)
     elif kind == "observations":
         _check_unit_column(df, "unit", problems)
         for subject_kind, target in (("region", "regions"), ("enterprise", "enterprises"), ("node", "nodes")):
             mask = df["subject_kind"].eq(subject_kind)
             if mask.any():
-                bad = mask & ~df["subject_id"].isin(ctx.keys(target))
+                bad = mask & ~ctx.known(target, df["subject_id"].where(mask))
                 problems.add_rows(df, bad, "subject_id", df["subject_id"], f"an existing {subject_kind} id")
         ind_units = ctx.indicator_units()
         target = df["indicator"].map(ind_units)
@@ -319,6 +427,41 @@ def _check_kind(kind: str, df: pd.DataFrame, ctx: _Context, problems: _Problems)
         # figures in a compatible unit are stored in the indicator's unit; others keep their own
         _convert_column(df, "value", "unit", target.where(compatible), problems, "a unit")
         df.loc[compatible, "unit"] = target[compatible]
+        _check_indicator_bounds(df, ctx, problems)
+
+
+def _check_min_max(df: pd.DataFrame, problems: _Problems) -> None:
+    crossed = df["min"].notna() & df["max"].notna() & (df["min"] > df["max"])
+    problems.add_rows(df, crossed, "max", df["max"], "a maximum not below the minimum")
+
+
+def _check_indicator_bounds(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
+    """A figure outside its indicator's declared range is refused (a negative output, a share over 100 %).
+
+    The bounds are in the indicator's unit; an indicator without a unit still bounds the sign (min 0).
+    """
+    bounds = ctx.indicator_bounds()
+    ind = df["indicator"].map(lambda i: bounds.get(i, (None, None, None)))
+    unit = ind.map(lambda b: b[0])
+    low = pd.to_numeric(ind.map(lambda b: b[1]), errors="coerce")
+    high = pd.to_numeric(ind.map(lambda b: b[2]), errors="coerce")
+    same = unit.notna() & df["unit"].eq(unit)
+    signed = unit.isna() & low.eq(0)
+    below = df["value"].notna() & low.notna() & (same | signed) & (df["value"] < low)
+    above = df["value"].notna() & high.notna() & same & (df["value"] > high)
+    for mask, word, limit in ((below, "at least", low), (above, "at most", high)):
+        for value in sorted(set(limit[mask])):
+            sub = mask & limit.eq(value)
+            problems.add_rows(df, sub, "value", df["value"], f"a value {word} {value:g} (the indicator's range)")
+
+
+def _check_finite(kind: str, df: pd.DataFrame, problems: _Problems) -> None:
+    """Numbers that overflowed in a unit conversion (1e306 万吨 is 1e310 t) are refused."""
+    for f in SPECS[kind].fields:
+        if f.type == "float":
+            col = pd.to_numeric(df[f.name], errors="coerce")
+            problems.add_rows(df, col.notna() & ~np.isfinite(col), f.name, df[f.name],
+                              "a number that stays finite in the stored unit")
 
 
 def _is_unit(value: object) -> bool:
@@ -339,7 +482,7 @@ def _check_region_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -
                        if p})
     rows = {}
     for code, par, file, row in df[["code", "parent", "__file", "__row"]].itertuples(index=False):
-        if code and par and par != code:
+        if isinstance(code, str) and isinstance(par, str) and code and par and par != code:
             parent[code] = par
             rows[code] = (file, row)
     for code in rows:
@@ -361,7 +504,7 @@ def _check_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
             graph.add_edge(a, b)
     rows = {}
     for a, b, file, row in df[["source_node", "target_node", "__file", "__row"]].itertuples(index=False):
-        if a and b and a != b:
+        if isinstance(a, str) and isinstance(b, str) and a and b and a != b:  # a missing id may be NaN
             graph.add_edge(a, b)
             rows[(a, b)] = (file, row)
     seen: set = set()
@@ -380,40 +523,48 @@ def _check_cycles(df: pd.DataFrame, ctx: _Context, problems: _Problems) -> None:
 
 
 def validate(batches: list[Batch], store: Store | None) -> tuple[dict[str, pd.DataFrame], list[RowProblem], int]:
-    """Type and check every batch; return typed frames per kind and the problems found."""
+    """Type and check every batch; return typed frames per kind and the problems found.
+
+    Batches of one kind (the reference atlas has dozens of small files) are typed together, once.
+    """
     problems = _Problems()
-    by_kind: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
     for batch in batches:
         spec = SPECS[batch.kind]
         frame = batch.frame.reset_index(drop=True).copy()
-        frame["__file"] = batch.file
-        frame["__row"] = batch.rows if batch.rows is not None else np.arange(1, len(frame) + 1)
-        if len(frame):
-            by_kind[spec.kind].append(_typed(spec, frame, problems))
-        else:
-            # a JSON export of an empty kind is `[]`: no rows and no columns, so nothing to check
-            missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns] \
-                if len(batch.frame.columns) else []
-            for name in missing:
-                problems.add(batch.file, None, name, None, f"a column '{name}' (required for {spec.kind})")
-    typed = {k: pd.concat(v, ignore_index=True) for k, v in by_kind.items()}
+        # a JSON export of an empty kind is `[]`: no rows and no columns, so nothing to check
+        missing = [f.name for f in spec.fields if f.required and f.name not in frame.columns] \
+            if len(batch.frame.columns) else []
+        for name in missing:
+            problems.add(batch.file, None, name, None, f"a column '{name}' (required for {spec.kind})")
+        if len(frame) and not missing:
+            frame["__file"] = batch.file
+            frame["__row"] = batch.rows if batch.rows is not None else np.arange(1, len(frame) + 1)
+            frames[spec.kind].append(frame)
+    typed: dict[str, pd.DataFrame] = {}
+    for kind, parts in frames.items():
+        joined = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True).fillna("")
+        typed[kind] = _typed(SPECS[kind], joined, problems)
     for kind, df in typed.items():
         spec = SPECS[kind]
-        keys = _keys(df, spec)
-        dup = keys.duplicated(keep=False) & keys.map(lambda k: all(x is not None for x in (k if isinstance(k, tuple) else (k,))))
+        key = list(spec.key)
+        dup = df.duplicated(subset=key, keep=False) & df[key].notna().all(axis=1)
         if dup.any():
             first = {}
-            for key, file, row in zip(keys[dup], df.loc[dup, "__file"], df.loc[dup, "__row"], strict=True):
-                if key in first:
-                    problems.add(file, row, ",".join(spec.key), key,
-                                 f"a unique {'/'.join(spec.key)} (also on {first[key][0]} row {first[key][1]})")
+            for key_value, file, row in zip(_keys(df[dup], spec), df.loc[dup, "__file"], df.loc[dup, "__row"],
+                                            strict=True):
+                if key_value in first:
+                    problems.add(file, row, ",".join(spec.key), key_value,
+                                 f"a unique {'/'.join(spec.key)} (also on {first[key_value][0]} row "
+                                 f"{first[key_value][1]})")
                 else:
-                    first[key] = (file, row)
+                    first[key_value] = (file, row)
     ctx = _Context(store, typed)
     for kind in LOAD_ORDER:
         if kind in typed:
             _check_references(kind, typed[kind], ctx, problems)
             _check_kind(kind, typed[kind], ctx, problems)
+            _check_finite(kind, typed[kind], problems)
     if not problems.total:  # magnitudes are judged on rows already typed, converted and referenced
         check_magnitudes(typed, store, problems.add)
     return typed, problems.items, problems.total
@@ -455,12 +606,9 @@ def import_batches(store: Store, batches: list[Batch], dry_run: bool = False,
     for kind in LOAD_ORDER:
         if kind not in typed:
             continue
-        spec = SPECS[kind]
-        existing = store.keys(kind)
-        keys = _keys(typed[kind], spec)
-        updated = int(keys.isin(existing).sum()) if existing else 0
+        updated = count_stored(store, kind, typed[kind])
         report.updated[kind] = updated
-        report.added[kind] = len(keys) - updated
+        report.added[kind] = len(typed[kind]) - updated
     if dry_run:
         return report
     with store.transaction() as cur:

@@ -9,6 +9,7 @@ exactly as ``chainatlas import KIND FILE --json`` would (the answer is that comm
 from __future__ import annotations
 
 import hmac
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from chainatlas.errors import ChainAtlasError, DataError, StoreLocked
 from chainatlas.results import dumps
 from chainatlas.web.errors import WebError
 from chainatlas.web.reader import AtlasReader
@@ -26,6 +28,20 @@ FORMATS = {"text/csv": "csv", "application/csv": "csv", "text/plain": "csv", "ap
            "application/vnd.apache.parquet": "parquet", "application/x-parquet": "parquet"}
 SUFFIX = {"csv": ".csv", "json": ".json", "jsonl": ".jsonl", "xlsx": ".xlsx", "parquet": ".parquet"}
 FLAGS = ("1", "true", "yes")
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()\u4e00-\u9fff]")
+
+
+def upload_name(request: Request, fmt: str) -> str:
+    """The uploaded file's name as the client gave it (``?filename=`` or Content-Disposition), base name only."""
+    given = request.query_params.get("filename", "")
+    if not given:
+        disposition = request.headers.get("content-disposition", "")
+        found = re.search(r'filename="?([^";]+)"?', disposition)
+        given = found.group(1) if found else ""
+    base = _UNSAFE_NAME.sub("_", given.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")[:100]
+    return base if base else f"upload{SUFFIX[fmt]}"
 
 
 def check_token(request: Request) -> None:
@@ -73,12 +89,23 @@ async def import_file(request: Request) -> Response:
             raise WebError(400, "the request body is empty; send the file as the body")
         reader: AtlasReader = request.app.state.reader
 
+        name = upload_name(request, fmt)
+
         def run() -> dict:
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"upload{SUFFIX[fmt]}"
+                path = Path(tmp) / name
                 path.write_bytes(body)
-                with reader.writer() as atlas:
-                    return atlas.import_file(kind, path, fmt=fmt, dry_run=dry_run, on_error=on_error).to_dict()
+                # messages and skipped rows name the file as the client sent it, not the server's temp path
+                try:
+                    with reader.writer() as atlas:
+                        report = atlas.import_file(kind, path, fmt=fmt, dry_run=dry_run, on_error=on_error).to_dict()
+                except StoreLocked:
+                    raise
+                except ChainAtlasError as exc:
+                    raise DataError(str(exc).replace(str(path), name)) from None
+                for problem in report.get("skipped", []):
+                    problem["file"] = name
+                return report
 
         from starlette.concurrency import run_in_threadpool
 

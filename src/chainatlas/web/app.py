@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from chainatlas.web.render import render_error
 
 log = logging.getLogger("chainatlas.web")
 
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 MAX_BODY = 5 * 1024 * 1024  # bytes; the import endpoint's limit, enforced for every request
 READ_METHODS = ("GET", "HEAD")
 SECURITY_HEADERS = {
@@ -51,16 +53,28 @@ def wants_json(path: str, accept: str = "") -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(exc: BaseException, path: str, accept: str = "") -> Response:
-    """The one error shape: JSON for ``.json``/API paths, else an HTML page embedding the same fields."""
+def error_parts(exc: BaseException, path: str, accept: str = "") -> tuple[int, str, bytes, dict[str, str]]:
+    """The one error shape as status, content type, body and headers (see :func:`error_response`).
+
+    An unexpected failure (500) is logged with its traceback; a 503 (busy, an import running, the store
+    locked) is logged in one line: it is a state of the server, not a bug.
+    """
     err = from_exception(exc)
-    if err.status >= 500:
+    if err.status == 503:
+        log.warning("503 %s %s: %s", err.type, path, err.message)
+    elif err.status >= 500:
         log.error("error serving %s", path, exc_info=exc)
     headers = dict(err.headers)
     if wants_json(path, accept):
         body = json.dumps(err.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        return Response(body, err.status, headers=headers, media_type="application/json; charset=utf-8")
-    return Response(render_error(err), err.status, headers=headers, media_type="text/html; charset=utf-8")
+        return err.status, "application/json; charset=utf-8", body.encode("utf-8"), headers
+    return err.status, "text/html; charset=utf-8", render_error(err).encode("utf-8"), headers
+
+
+def error_response(exc: BaseException, path: str, accept: str = "") -> Response:
+    """The one error shape: JSON for ``.json``/API paths, else an HTML page embedding the same fields."""
+    status, kind, body, headers = error_parts(exc, path, accept)
+    return Response(body, status, headers=headers, media_type=kind)
 
 
 class BodyTooLarge(Exception):
@@ -75,8 +89,8 @@ class Guard:
     streamed body passes the limit).
     """
 
-    def __init__(self, app: ASGIApp, token: str | None, max_body: int = MAX_BODY):
-        self.app, self.token, self.max_body = app, token, max_body
+    def __init__(self, app: ASGIApp, token: str | None, max_body: int = MAX_BODY, hosts: frozenset[str] | None = None):
+        self.app, self.token, self.max_body, self.hosts = app, token, max_body, hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,6 +108,12 @@ class Guard:
                         message["headers"].append((name.encode(), value.encode()))
             await send(message)
 
+        if self.hosts is not None and host_name(headers.get("host", "")) not in self.hosts:
+            # DNS rebinding: a page on another site that resolves its own name to this address
+            err = WebError(400, "this server answers only to the host it was started on "
+                                f"({', '.join(sorted(self.hosts))})", type="wrong_host")
+            await error_response(err, path, accept)(scope, receive, send_secured)
+            return
         if scope["method"] not in READ_METHODS and not self.token:
             err = WebError(405, f"{scope['method']} is not allowed: this server is read-only "
                                 "(start it with --token to enable imports)", headers={"allow": "GET, HEAD"})
@@ -118,6 +138,25 @@ class Guard:
         await self.app(scope, bounded_receive, send_secured)
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header without its port (``[::1]:8000`` → ``::1``), lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def allowed_hosts(host: str | None) -> frozenset[str] | None:
+    """The ``Host`` names a server started on ``host`` answers to (None: any, for 0.0.0.0 / ::)."""
+    if host is None or host in ("0.0.0.0", "::", ""):
+        return None
+    name = host_name(host) if not host.startswith("[") else host[1:].partition("]")[0]
+    return LOOPBACK | {name} if name in LOOPBACK else frozenset({name.lower()})
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         message = {404: f"no page at {request.url.path}", 405: f"{request.method} is not allowed on {request.url.path}"
@@ -130,17 +169,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(err, request.url.path, request.headers.get("accept", ""))
 
 
-def _static(request: Request) -> Response:
+async def _static(request: Request) -> Response:
+    """Static files are answered on the event loop: they never wait behind computations."""
     name = request.path_params["name"]
-    found = assets.load(name)
+    found = None if any(ord(c) < 32 or c == "\x7f" for c in name) else assets.load(name)
     if found is None:
         return error_response(WebError(404, f"no asset {name!r}"), request.url.path, request.headers.get("accept", ""))
     body, kind = found
     return Response(body, media_type=kind, headers={"cache-control": assets.LONG_CACHE})
 
 
-def create_app(db_path: Path, token: str | None = None) -> Starlette:
-    """The dashboard for the store at ``db_path``; write endpoints exist only when ``token`` is given."""
+def create_app(db_path: Path, token: str | None = None, host: str | None = None) -> Starlette:
+    """The dashboard for the store at ``db_path``; write endpoints exist only when ``token`` is given.
+
+    ``host`` is the address the server listens on: requests naming another host are refused (a
+    loopback address also answers to ``localhost``); None or a wildcard address accepts any host.
+    """
+    # computations hold the GIL for pandas work; a short switch interval hands it back to the event loop
+    # (cached answers, static files) within a millisecond instead of five
+    sys.setswitchinterval(SWITCH_INTERVAL)
     reader = AtlasReader(Path(db_path))
     routes: list[BaseRoute] = [Route("/static/{name:path}", _static, methods=["GET"])]
     routes += pages.routes()
@@ -148,7 +195,7 @@ def create_app(db_path: Path, token: str | None = None) -> Starlette:
         routes += api.routes()
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         HTTPException: _http_error, BodyTooLarge: _http_error, Exception: _http_error}
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token)], exception_handlers=handlers)
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=allowed_hosts(host))], exception_handlers=handlers)
     app.state.reader = reader
     app.state.token = token
     return app

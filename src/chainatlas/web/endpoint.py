@@ -2,7 +2,12 @@
 
 Why one wrapper: every page validates its input the same way, answers errors in the one shape, has
 a JSON twin whose body is exactly the CLI's ``--json`` output (``dumps(to_dict()) + "\\n"``), and is
-memoised as a whole (the store is read-only while serving, so a URL always renders the same bytes).
+memoised as a whole (the store is read-only while serving, so a URL always renders the same bytes,
+and a 4xx answer, such as an unknown region, repeats too).
+
+Why async endpoints: a memoised page is answered on the event loop at once, never queued behind
+computations; only a page not yet memoised goes to the reader's bounded computing pool, and when that
+is full the answer is a 503 with ``Retry-After`` (see :class:`~chainatlas.web.reader.ComputePool`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from starlette.routing import Route
 
 from chainatlas.results import dumps
 from chainatlas.web.errors import WebError
-from chainatlas.web.reader import AtlasReader
+from chainatlas.web.reader import AtlasReader, Busy
 from chainatlas.web.render import charts_json, render
 
 MAX_TEXT = 200  # characters in any path part or query value
@@ -137,22 +142,69 @@ def _respond(handler: Callable[[Ask], Page], ask: Ask) -> tuple[int, str, bytes,
     return 200, MEDIA["html"], html.encode("utf-8"), {}
 
 
-def endpoint(handler: Callable[[Ask], Page], fmt: str) -> Callable[[Request], Response]:
-    """A sync Starlette endpoint (run in the thread pool) serving ``handler`` as ``fmt``."""
+Parts = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, extra headers
 
-    def serve(request: Request) -> Response:
-        from chainatlas.web.app import error_response
+
+class _Unrepeatable(Exception):  # noqa: N818 - carries a 5xx answer past the memo (it is not kept)
+    def __init__(self, parts: Parts):
+        super().__init__(parts[0])
+        self.parts = parts
+
+
+def _answer(handler: Callable[[Ask], Page], ask: Ask, json_errors: bool) -> Parts:
+    """The whole answer as data: a page, a redirect or an error in the one shape."""
+    from chainatlas.web.app import error_parts
+
+    try:
+        return _respond(handler, ask)
+    except Redirect as moved:
+        return 302, "", b"", {"location": moved.location}
+    except Exception as exc:  # every failure leaves in the one error shape
+        parts = error_parts(exc, ask.request.url.path, "application/json" if json_errors else "text/html")
+        if parts[0] >= 500:
+            raise _Unrepeatable(parts) from None
+        return parts
+
+
+def _response(parts: Parts) -> Response:
+    status, kind, body, headers = parts
+    if status == 302:
+        return RedirectResponse(headers["location"], status_code=302)
+    return Response(body, status, headers=headers, media_type=kind)
+
+
+def endpoint(handler: Callable[[Ask], Page], fmt: str) -> Callable[[Request], Any]:
+    """An async Starlette endpoint serving ``handler`` as ``fmt``: from the memo at once, else computed
+    in the reader's bounded pool (503 with ``Retry-After`` when it is full or an import is running)."""
+
+    async def serve(request: Request) -> Response:
+        from chainatlas.web.app import error_response, wants_json
 
         reader: AtlasReader = request.app.state.reader
+        accept = request.headers.get("accept", "")
+        json_errors = wants_json(request.url.path, accept)
+        key = ("page", fmt, request.url.path, tuple(sorted(request.query_params.multi_items())), json_errors,
+               reader.generation)
+        found = reader.peek(key)
+        if found is not None:
+            return _response(found)
         ask = Ask(request, reader, fmt)
-        key = ("page", fmt, request.url.path, tuple(sorted(request.query_params.multi_items())), reader.generation)
+
+        def compute() -> Parts:
+            try:
+                return reader.memo(key, lambda: _answer(handler, ask, json_errors))
+            except _Unrepeatable as failed:
+                return failed.parts
+
         try:
-            status, kind, body, headers = reader.memo(key, lambda: _respond(handler, ask))
-        except Redirect as moved:
-            return RedirectResponse(moved.location, status_code=302)
-        except Exception as exc:  # every failure leaves in the one error shape
-            return error_response(exc, request.url.path, request.headers.get("accept", ""))
-        return Response(body, status, headers=headers, media_type=kind)
+            if reader.importing.is_set():
+                raise Busy("an import is being written to the store; pages wait for it to finish: "
+                           "try again in a few seconds", importing=True)
+            return _response(await reader.pool.run(compute))
+        except Busy as busy:
+            err = WebError(503, str(busy), type="importing" if busy.importing else "busy",
+                           headers={"retry-after": str(busy.retry_after)})
+            return error_response(err, request.url.path, accept)
 
     serve.__name__ = f"{handler.__name__}_{fmt}"
     return serve

@@ -56,8 +56,9 @@ def from_exception(exc: BaseException) -> WebError:
     for cls, kind in _UNKNOWN.items():
         if isinstance(exc, cls):
             return WebError(404, str(exc), list(exc.suggestions), kind)
-    if isinstance(exc, StoreLocked):
-        return WebError(503, str(exc), type="store_locked")
+    if isinstance(exc, StoreLocked):  # its message names the file; the web answer does not
+        return WebError(503, "the store is being written by an import; readers wait for it to finish: "
+                             "try again in a few seconds", type="store_locked", headers={"retry-after": "5"})
     if isinstance(exc, DataError):
         return WebError(400, str(exc), type="invalid_data")
     if isinstance(exc, ChainAtlasError):

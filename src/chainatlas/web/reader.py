@@ -8,6 +8,11 @@ whole rendered pages) are memoised in a bounded LRU. Each memo entry is computed
 lock, so a slow first question never holds up requests that are already answered. A write through
 the token-guarded import endpoint starts a new generation, which every memo key carries.
 
+Why a bounded computing pool: answers that are already memoised (and static files) are served on the
+event loop without waiting for a thread, so they never queue behind computations; questions not yet
+answered run in :class:`ComputePool`, a few threads with a bounded queue. When the queue is full the
+request is refused at once (503 with ``Retry-After``) instead of waiting without limit.
+
 Lock order (never the other way round): page entry → answer entry → question entry → atlas lock.
 Code running under the atlas lock (:meth:`call`) must not consult the memo. The caches filled
 before an atlas is published (``tables``, ``members``, ``region_levels``) may be read without a lock.
@@ -15,9 +20,11 @@ before an atlas is published (``tables``, ``members``, ``region_levels``) may be
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +33,43 @@ from chainatlas.atlas import Atlas, open_atlas
 
 T = TypeVar("T")
 MAX_ENTRIES = 512
+COMPUTE_THREADS = 2  # the facade is serialised by one lock; a second thread renders meanwhile
+COMPUTE_QUEUE = 4  # questions waiting for a thread before new ones are refused with 503 (a few seconds of work)
+RETRY_AFTER = 2  # seconds a refused client is asked to wait
+
+
+class Busy(Exception):  # noqa: N818 - a state, reported as 503
+    """The computing queue is full, or an import is being written: try again after ``retry_after`` s."""
+
+    def __init__(self, message: str, retry_after: int = RETRY_AFTER, importing: bool = False):
+        super().__init__(message)
+        self.retry_after, self.importing = retry_after, importing
+
+
+class ComputePool:
+    """A few threads for answers not yet memoised, with a bounded queue (refuse rather than pile up)."""
+
+    def __init__(self, threads: int = COMPUTE_THREADS, queue: int = COMPUTE_QUEUE):
+        self.threads, self.queue = threads, queue
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="chainatlas-compute")
+        self._slots = threading.BoundedSemaphore(threads + queue)
+
+    async def run(self, compute: Callable[[], T]) -> T:
+        """``compute()`` in the pool; :class:`Busy` at once when every thread and queue slot is taken."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy(f"the server is busy answering {self.threads + self.queue} other questions; "
+                       "try again in a moment")
+        try:
+            future = self._executor.submit(compute)
+        except BaseException:
+            self._slots.release()
+            raise
+        # the slot is freed when the work ends, even if the client has gone away meanwhile
+        future.add_done_callback(lambda _f: self._slots.release())
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _key(value: Any) -> Hashable:
@@ -57,6 +101,8 @@ class AtlasReader:
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._computing: dict[Hashable, threading.Lock] = {}
         self.generation = 0
+        self.importing = threading.Event()  # set while an import writes the store
+        self.pool = ComputePool()
         self.atlas: Atlas = _warm(open_atlas(self.db_path, read_only=True))
 
     # ------------------------------------------------------------------ reading
@@ -74,6 +120,14 @@ class AtlasReader:
         """``atlas.<question>(…).to_dict()``, memoised; callers treat it as read-only (it is shared)."""
         key = ("answer", question, _key(args), _key(kwargs), self.generation)
         return self.memo(key, lambda: self.ask(question, *args, **kwargs).to_dict())
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The memoised value for ``key`` if there is one (never waits for a computation)."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        return None
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The memoised value for ``key``, computed once on first use (other keys are not held up)."""
@@ -109,6 +163,7 @@ class AtlasReader:
         DuckDB will not open one file read-only and writable in the same process, so the reader is
         closed for the write and reopened after it. The server must be the store's only writer.
         """
+        self.importing.set()
         with self._atlas_lock:
             self.atlas.close()
             try:
@@ -122,7 +177,9 @@ class AtlasReader:
                 with self._memo_lock:
                     self.generation += 1
                     self._memo.clear()
+                self.importing.clear()
 
     def close(self) -> None:
+        self.pool.close()
         with self._atlas_lock:
             self.atlas.close()

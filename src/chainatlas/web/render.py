@@ -6,7 +6,6 @@ Jinja environment, number formats, source links, chart JSON) lives in one place 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from importlib import resources
@@ -18,8 +17,8 @@ from markupsafe import Markup, escape
 
 from chainatlas import __version__
 from chainatlas.report import charts
+from chainatlas.report.embed import script_json
 from chainatlas.report.html import num, pct, share, yi
-from chainatlas.results import jsonable
 from chainatlas.web import assets
 from chainatlas.web.errors import WebError
 
@@ -52,8 +51,7 @@ def address(value: Any) -> str:
 
 def charts_json(specs: dict[str, Any]) -> Markup:
     """Chart specs as JSON safe to embed in ``<script type="application/json">``."""
-    text = json.dumps(jsonable({k: v for k, v in specs.items() if v is not None}), ensure_ascii=False)
-    return Markup(text.replace("</", "<\\/"))
+    return Markup(script_json({k: v for k, v in specs.items() if v is not None}))
 
 
 _TRAILING_ID = re.compile(r"\(([^()\s]+)\)$")
@@ -61,9 +59,9 @@ _TRAILING_ID = re.compile(r"\(([^()\s]+)\)$")
 
 def suggestion_href(text: str) -> str:
     """Where a "did you mean" suggestion leads: a region by its code, a chain by its id, else a search."""
-    last = text.split()[-1] if text.split() else ""
-    if re.fullmatch(r"\d{6}", last):
-        return url("regions", last)
+    code = re.search(r"(?<![0-9])[0-9]{6}(?![0-9])", text)  # a region label: 滨州市 Binzhou 371600 (山东省 Shandong)
+    if code:
+        return url("regions", code.group(0))
     found = _TRAILING_ID.search(text)
     if found and "." not in found.group(1):
         return url("chains", found.group(1))
@@ -97,6 +95,6 @@ def render(template: str, **context: Any) -> str:
 
 def render_error(err: WebError) -> str:
     """The HTML error page: the same fields as the JSON error, readable, with suggestions as searches."""
-    payload = Markup(json.dumps(err.to_dict(), ensure_ascii=False).replace("</", "<\\/"))
+    payload = Markup(script_json(err.to_dict()))
     return render("error.html.j2", err=err, title=f"{err.status} {err.type}", error_json=payload,
                   json_url=None, escape=escape)
