@@ -144,7 +144,7 @@ def test_scenario_file(sized, tmp_path):
     path.write_text('name = "foil and rod"\n[[changes]]\nnode = "aluminium.foil-battery"\noutput = "5万吨"\n'
                     'local_sourcing = 0.4\n[[changes]]\naction = "add"\nnode = "电工圆铝杆"\ncapacity = 100000\n',
                     encoding="utf-8")
-    w = sized.whatif("Binzhou", "铝", scenario=path)
+    w = sized.whatif("滨州", "铝", scenario=path)
     assert w.scenario == {"name": "foil and rod", "changes": 2}
     assert len(w.impact["plants"]) == 2
     assert w.impact["plants"][0]["amount"] == pytest.approx(180000)

@@ -1,7 +1,9 @@
 """The shipped reference atlas: real chains, regions, firms and figures, all checkable."""
 
 import pandas as pd
+import pytest
 
+from chainatlas.errors import UnknownRegion
 from conftest import shared_external
 
 CHAINS = {"copper", "aluminium", "photovoltaics", "lithium-battery", "nev", "display", "coal-chemicals",
@@ -26,7 +28,12 @@ def test_chinese_chain_names(shipped):
 
 
 def test_regions_both_languages(shipped):
-    assert shipped.resolve_region("滨州") == shipped.resolve_region("Binzhou") == "371600"
+    assert shipped.resolve_region("滨州") == shipped.resolve_region("滨州市") == "371600"
+    assert shipped.resolve_region("Tongling") == shipped.resolve_region("铜陵") == "340700"
+    # 滨州市 (Shandong) and 彬州市 (Shaanxi) share a romanisation: never silently picked
+    with pytest.raises(UnknownRegion, match="ambiguous") as err:
+        shipped.resolve_region("Binzhou")
+    assert "371600" in str(err.value) and "610482" in str(err.value)
     assert shipped.resolve_region("邹平") == "371681"
     assert shipped.resolve_region("Changzhi") == "140400"
 

@@ -46,7 +46,7 @@ TWINS = [
     ("/chains/aluminium.json", ["chain", "show", "aluminium"]),
     ("/chains/铝.json", ["chain", "show", "铝"]),
     ("/regions/371600.json", ["region", "show", "滨州"]),
-    ("/regions/Binzhou.json", ["region", "show", "Binzhou"]),
+    ("/regions/Tongling.json", ["region", "show", "Tongling"]),
     ("/regions/371600/chains/aluminium.json", ["diagnose", "滨州", "--chain", "aluminium"]),
     ("/regions/滨州/chains/铝.json?year=2023", ["diagnose", "滨州", "--chain", "铝", "--year", "2023"]),
     ("/compare.json?chain=aluminium", ["compare", "--chain", "aluminium"]),
@@ -174,8 +174,8 @@ def test_cli_serve_get(shipped_db):
 
 
 def test_canonical_redirects(client):
-    for given, canonical in (("/regions/滨州", "/regions/371600"), ("/regions/Binzhou/chains/铝",
-                                                                     "/regions/371600/chains/aluminium"),
+    for given, canonical in (("/regions/滨州", "/regions/371600"), ("/regions/Tongling/chains/铜",
+                                                                     "/regions/340700/chains/copper"),
                              ("/chains/铜", "/chains/copper"), ("/chains/铝/nodes/电解铝",
                                                                "/chains/aluminium/nodes/aluminium.primary")):
         response = client.get(given, follow_redirects=False)
