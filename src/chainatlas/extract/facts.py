@@ -116,8 +116,10 @@ def _keyword(text: str, table: list[tuple[str, str]], english: bool, last: bool 
     for pattern, family in table:
         flags = re.IGNORECASE if english else 0
         for m in re.finditer(pattern if not english else rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])", text, flags):
-            if (last and m.start() > best[1]) or (not last and m.start() < best[1]):
-                best = (family, m.start())
+            # the keyword ending nearest the number wins; on a tie the earlier (more specific) rule
+            pos = m.end() if last else m.start()
+            if (last and pos > best[1]) or (not last and pos < best[1]):
+                best = (family, pos)
     return best
 
 
@@ -127,7 +129,9 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
     keywords = rules.EN_KEYWORDS if english else rules.ZH_KEYWORDS
     out: list[Fact] = []
     sentence_family: str | None = None
-    sentence_period = state.period if _same_period(sentence, english) else ""
+    sentence_period = state.period
+    if _explicit_year(sentence, english) and not _period(sentence, english):
+        sentence_period = ""  # a new year without a period: a full-year figure
     state.family = state.family if mentions else state.family
     prev_end = 0
     list_subjects = _respectively(sentence, mentions, gaz, english, votes)
@@ -136,22 +140,20 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
     for i, m in enumerate(mentions):
         window = sentence[prev_end:m.start]
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(sentence)
-        after = sentence[m.end:min(next_start, m.end + 60)]
+        after = sentence[m.end:min(next_start, m.end + 80)]
         prev_end = m.end
         # ---- where
         region = _update_region(window, gaz, english, state)
         # ---- when
         year, from_before = _year(window, after, english, doc_year)
-        if year is not None and from_before:
-            sentence_year_from_before = year
-            state.year = year
         if year is None:
             year = sentence_year_from_before if sentence_year_from_before is not None else state.year
             if year is None and doc_year is not None:
                 year = doc_year
         if re.search(rules.EN_NOW if english else rules.ZH_NOW, window, re.IGNORECASE if english else 0):
             year = doc_year
-        period = _period(window, english) or _period(after, english, trailing=True)
+        clause_after = re.split(r"[，,；;。]", after, maxsplit=1)[0]
+        period = _period(window, english) or _period(clause_after if not english else after, english, trailing=True)
         if period:
             sentence_period = period
         else:
@@ -162,18 +164,37 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
             state.node, state.subject = node, subject
         else:
             found = _subject(window, gaz, english, votes)
+            if (found is None or not found[0]) and m.kind == "quantity":
+                following = _subject_after(after, gaz, english, votes)
+                found = following or found
             if found is not None:
                 state.node, state.subject = found
         # ---- which indicator
         family, _ = _keyword(window, keywords, english)
+        after_family, _ = _keyword(clause_after, keywords, english, last=False)
+        if after_family == "skip" or _is_forecast(window, m, english) or _is_subset(window, english) or (
+                _bound_before_exact(m, mentions, i, sentence)):
+            continue
         if family is None and m.kind in ("quantity", "bare"):
-            family, _ = _keyword(after[:25], keywords, english, last=False)
+            if sentence_family not in (None, "skip"):
+                family = sentence_family
+            elif english and after_family is not None:
+                family = after_family
+        if m.kind == "quantity" and re.search(r"年产\s*$", window[-4:]) and re.search(
+                r"生产线|项目|基地|规模|装置|工厂", after[:14]):
+            family = "capacity"
+        inferred = False
+        if family is None and m.kind in ("quantity", "bare") and m.unit in PHYSICAL_UNITS:
+            family, inferred = "output", True  # a physical quantity with no other word: what was made
         indicator, unit, value, scope = _indicator(m, family, window, after, sentence, english, state,
                                                    sentence_family, gaz)
         if indicator is None:
             if family == "skip":
                 sentence_family = "skip"
             continue
+        if year is not None and from_before:
+            sentence_year_from_before = year
+            state.year = year
         if m.kind in ("quantity", "bare"):
             sentence_family = family or sentence_family
             state.family = sentence_family
@@ -186,10 +207,48 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
             region=facts_region or "", node=state.node, subject=state.subject, indicator=indicator,
             value=round(value, 10), unit=unit, comparator=comparator, year=year, period=period,
             rank_scope=scope, file=file, start=offset + m.start, end=offset + m.end, quote=sentence.strip(),
-            confidence=_confidence(family, state, facts_region),
+            confidence=_confidence(None if inferred else family, state, facts_region),
         ))
-    state.period = sentence_period
+    state.period = sentence_period if not sentence.endswith("\n") else ""
     return out
+
+
+PHYSICAL_UNITS = {"t", "W", "kWh", "vehicles", "m²", "units", "", "kVAh"}
+
+
+def _explicit_year(sentence: str, english: bool) -> bool:
+    return bool(re.search(r"(?:19|20)\d{2}\s*年" if not english else r"\b(?:in|of|during|for)\s+(?:19|20)\d{2}\b",
+                          sentence))
+
+
+def _is_forecast(window: str, m: Mention, english: bool) -> bool:
+    clause = re.split(r"[，,；;。]" if not english else r"[;]|, (?=[a-z])", window)[-1]
+    return bool((rules.EN_FORECAST if english else rules.ZH_FORECAST).search(clause))
+
+
+def _is_subset(window: str, english: bool) -> bool:
+    return not english and bool(rules.ZH_FIRM_SUBSET.search(window))
+
+
+def _bound_before_exact(m: Mention, mentions: list[Mention], i: int, sentence: str) -> bool:
+    """突破千亿元，达到1092亿元: the round bound only announces the exact figure that follows."""
+    if i + 1 >= len(mentions):
+        return False
+    nxt = mentions[i + 1]
+    between = sentence[m.end:nxt.start]
+    return nxt.unit == m.unit and len(between) <= 4 and bool(re.search(r"达到?|为|to|reaching", between))
+
+
+def _subject_after(after: str, gaz: Gazetteer, english: bool, votes: Counter) -> tuple[str, str] | None:
+    """A node named right after the figure: 18万吨电解铜产能, 143,000 tons of polycrystalline silicon."""
+    head = after[:10] if not english else re.match(r"\s*(?:of\s+)?(.{0,40})", after).group(1)
+    nodes = gaz.find_nodes(head, english)
+    if nodes and (english and after.lstrip().startswith("of") or (not english and nodes[0][0] <= 1)):
+        start, end, ids = nodes[0]
+        node = choose_node(ids, votes)
+        if node:
+            return node, head[start:end]
+    return None
 
 
 def _same_period(sentence: str, english: bool) -> bool:
@@ -210,7 +269,7 @@ def _confidence(family: str | None, state: _State, region: str | None) -> float:
 
 
 # ---------------------------------------------------------------- where
-_ZH_NOT_SUBJECT = re.compile(r"(?:占|居|列|仅次于|高于|低于|比|超过|领跑|领先)(?:全国|全球|世界)?$")
+_ZH_NOT_SUBJECT = re.compile(r"(?:占|居|列|至|到|于|仅次于|高于|低于|比|超过|领跑|领先)(?:全国|全球|世界)?$")
 _ZH_NATION = re.compile(r"全国|我国|国内|国家统计局|工信部|工业和信息化部|国家发改委|中国有色金属工业协会")
 _ZH_PROVINCE_WORDS = re.compile(r"全省|本省|该省|我省")
 _ZH_CITY_WORDS = re.compile(r"全市|本市|该市|我市")
@@ -239,22 +298,25 @@ def _update_region(window: str, gaz: Gazetteer, english: bool, state: _State) ->
     nation = (_EN_NATION if english else _ZH_NATION).finditer(text)
     for m in nation:
         before = text[max(0, m.start() - 3):m.start()]
-        if not english and _ZH_NOT_SUBJECT.search(before):
+        if not english and (_ZH_NOT_SUBJECT.search(before) or re.match(r"第|平均|水平|总量|的", text[m.end():m.end() + 2])):
             continue
         if english and _EN_NOT_NATION.search(text[max(0, m.start() - 8):m.end()]):
             continue
         found.append((m.start(), NATION))
     if found:
         # several names in one clause (east China's Anhui, 安徽省铜陵市): the most specific one
-        ambiguous = {}
-        for start, code in found:
-            ambiguous.setdefault(start, []).append(code)
-        picks = []
-        for start, codes in ambiguous.items():
-            picks.append((gaz.depth(min(codes, key=gaz.depth)) if len(codes) > 1 else gaz.depth(codes[0]),
-                          start, min(codes, key=gaz.depth)))
-        deepest = max(picks, key=lambda p: (p[0], p[1]))[2]
-        _set_region(deepest, gaz, state)
+        # the last place named is the subject; a more specific place right beside it (east China's
+        # Anhui, 安徽省铜陵市, Jiangsu province, East China) narrows it
+        by_start: dict[int, str] = {}
+        for start, code in sorted(found):
+            if start not in by_start or gaz.depth(code) < gaz.depth(by_start[start]):
+                by_start[start] = code  # one name, several places (吉林): the larger
+        ordered = sorted(by_start.items())
+        last_start, pick = ordered[-1]
+        for start, code in ordered:
+            if abs(start - last_start) <= 25 and gaz.depth(code) > gaz.depth(pick):
+                pick = code
+        _set_region(pick, gaz, state)
         return state.region
     if (_EN_PROVINCE_WORDS if english else _ZH_PROVINCE_WORDS).search(text) and state.province:
         state.region = state.province
@@ -284,6 +346,9 @@ def _year(window: str, after: str, english: bool, doc_year: int | None) -> tuple
         rel_last = list(re.finditer(r"去年|上年(?!同期)", w))
         rel_this = list(re.finditer(r"今年|本年|当年", w))
     candidates: list[tuple[int, int]] = [(m.start(), int(m.group(1))) for m in explicit]
+    if not english:
+        candidates += [(m.start(), rules.FIVE_YEAR_PLANS[m.group(0)])
+                       for m in re.finditer("|".join(rules.FIVE_YEAR_PLANS), w)]
     if doc_year is not None:
         candidates += [(m.start(), doc_year - 1) for m in rel_last] + [(m.start(), doc_year) for m in rel_this]
     elif rel_this or rel_last:
@@ -302,7 +367,7 @@ def _year(window: str, after: str, english: bool, doc_year: int | None) -> tuple
 
 def _period(text: str, english: bool, trailing: bool = False) -> str:
     table = rules.EN_PERIODS if english else rules.ZH_PERIODS
-    hits: list[tuple[int, str]] = []
+    hits: list[tuple[int, int, str]] = []
     for pattern, fmt in table:
         for m in re.finditer(pattern, text, re.IGNORECASE if english else 0):
             groups = [g for g in m.groups() if g]
@@ -313,10 +378,12 @@ def _period(text: str, english: bool, trailing: bool = False) -> str:
                                    w0=words[0] if words else "")
             except (IndexError, KeyError):
                 continue
-            hits.append((m.start(), label))
+            if any(s <= m.start() < e for s, e, _ in hits):
+                continue  # 1至2月: the month inside a range is not a period of its own
+            hits.append((m.start(), m.end(), label))
     if not hits:
         return ""
-    pos, label = (min(hits) if trailing else max(hits))
+    _, _, label = (min(hits) if trailing else max(hits))
     if label.startswith("1-") and label[2:] == "1":
         return "M1"
     return label
@@ -414,7 +481,7 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
         return None, "", 0.0, ""
     if m.kind in ("percent", "share", "multiple"):
         tail = window[-40:] if english else window[-12:]
-        if re.search(r"on month|month[- ]on[- ]month|环比|monocrystalline", after[:25] + tail[-12:], flags):
+        if re.search(r"^\W*(?:on month|month[- ]on[- ]month)|环比|monocrystalline", after[:25], flags) or tail.endswith("环比"):
             return None, "", 0.0, ""
         share_verb = re.search(rules.EN_SHARE if english else rules.ZH_SHARE, tail, flags)
         base_text = (after[:60] if english else tail[-8:] + after[:4])
@@ -455,7 +522,7 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
     value = m.value
     if m.kind == "bare":
         context = window + after[:20]
-        if unit == "units" or VEHICLE(context) or VEHICLE(state.subject) or (VEHICLE(sentence) and family == "output"):
+        if unit == "units" or VEHICLE(context) or VEHICLE(state.subject) or VEHICLE(sentence):
             unit = "vehicles"
         else:
             return None, "", 0.0, ""

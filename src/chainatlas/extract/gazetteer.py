@@ -196,7 +196,8 @@ def _alternation(names: dict[str, list[str]], english: bool = False, ignore_case
     parts = []
     for name in sorted(names, key=len, reverse=True):
         if english:
-            p = re.escape(name).replace("\\ ", r"[\s\-]+").replace("\\-", r"[\s\-]+").replace("'", "['’]")
+            tokens = [re.escape(t).replace("'", "['’]") for t in re.split(r"[\s\-]+", name) if t]
+            p = r"[\s\-]+".join(tokens)
             p = re.sub("(?i)aluminium", "alumini?um", p)
             if name[-1].isalpha():
                 p += "(?:e?s)?"

@@ -42,13 +42,13 @@ ZH_MENTION = re.compile(
 _EN_UNIT_RE = "|".join(f"(?:{p})" for p, _ in EN_UNITS)
 EN_MENTION = re.compile(
     r"(?P<frac>(?<![A-Za-z-])(?:one[- ]half|one[- ]third|a third|two[- ]thirds|one[- ]quarter|a quarter|"
-    r"three[- ]quarters|one[- ]fifth|one[- ]tenth|half)(?![A-Za-z-]))"
+    r"three[- ]quarters|one[- ]fifth|one[- ]tenth|(?<!first )(?<!second )half)(?![A-Za-z-]))"
     r"|(?P<multiple>(?P<mnum>\d+(?:\.\d+)?|two|three|four|five|ten)[- ]?fold|(?<![A-Za-z])(?:doubled?|tripled?)(?![A-Za-z]))"
     r"|(?P<rank>(?<=ranked )(?:No\.\s*\d+|\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|"
     r"eighth|ninth|tenth)|\d+(?:st|nd|rd|th)(?= (?:place|largest|biggest)))"
     r"|(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?=\s*(?:%|percent|per cent|million|billion|trillion))"
     r"|\d+(?:\.\d+)?))"
-    r"(?:\s*(?P<range>(?:to|-|–)\s*\d[\d,.]*))?"
+    r"(?:(?<!\b19\d\d)(?<!\b20\d\d)\s*(?P<range>(?:to|-|–)\s*\d[\d,.]*))?"
     rf"\s*(?P<scale>thousand|million|mn|billion|bn|trillion)?\s*(?P<unit>{_EN_UNIT_RE})?(?![A-Za-z])",
     re.IGNORECASE,
 )

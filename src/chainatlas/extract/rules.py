@@ -17,12 +17,12 @@ ZH_KEYWORDS: list[tuple[str, str]] = [
     (r"利润总额|利润", "profit"),
     (r"增加值", "industrial_value_added"),
     (r"研发经费|研发投入|R&D经费|研究与试验发展经费", "rd_spending"),
-    (r"生产能力|加工能力|产能", "capacity"),
-    (r"新增[^，,。；;]{0,8}装机", "installed_capacity_added"),
+    (r"新增[^，,。；;]{0,8}装机(?:容量|规模)?", "installed_capacity_added"),
     (r"装机容量|累计装机|装机规模|装机|光伏容量", "installed_capacity"),
+    (r"生产能力|加工能力|产能", "capacity"),
     (r"产量|生产|产出|年产|产品", "output"),
     (r"厚度|厚", "thickness"),
-    (r"出口|进口|投资|消费|装车量|销量|储量|日均|需求", "skip"),
+    (r"出口|进口|投资|消费|装车量|销量|储量|日均|需求|员工|人员", "skip"),
 ]
 EN_KEYWORDS: list[tuple[str, str]] = [
     (r"operating (?:revenue|income)|revenue|sales revenue|income|sold", "revenue"),
@@ -30,16 +30,16 @@ EN_KEYWORDS: list[tuple[str, str]] = [
     (r"profits?", "profit"),
     (r"value added|added value", "industrial_value_added"),
     (r"R&D (?:spending|expenditure|investment)", "rd_spending"),
-    (r"production capacity|capacity", "capacity"),
-    (r"newly installed|new installations?|added capacity", "installed_capacity_added"),
+    (r"newly installed(?: capacity)?|new installations?|added capacity", "installed_capacity_added"),
     (r"installed capacity|cumulative capacity|installations?", "installed_capacity"),
+    (r"production capacity|capacity", "capacity"),
     (r"outputs?|production|produced|produce|manufactured|made|production lines", "output"),
     (r"thick(?:ness)?", "thickness"),
     (r"exports?|exported|imports?|imported|investment|invest|consumption|consumed|reserves|demand|daily", "skip"),
 ]
 ZH_GROWTH = r"同比增长|增长|增速|提高|上升|增加"
 ZH_DECLINE = r"同比下降|下降|减少|下滑"
-EN_GROWTH = r"increase[sd]?|increasing|up|grew|grow|growth|rose|rise|rising|surged?|soared|jumped|higher|more than in|more"
+EN_GROWTH = r"increase[sd]?|increasing|up|grew|grow|growth|rose|rise|rising|surged?|soared|jumped|higher|more than in|more|on year|year[- ]on[- ]year"
 EN_DECLINE = r"dropped|drop|down|fell|fall|declined?|decreased?|lower"
 ZH_SHARE = r"占"
 EN_SHARE = r"account(?:ing|s|ed)? for|occupied|occupies|made up|share of|produced|of which"
@@ -88,7 +88,7 @@ ZH_PERIODS: list[tuple[str, str]] = [
     (r"上半年", "H1"), (r"下半年", "H2"), (r"前三季度", "1-9"), (r"第一季度|一季度", "1-3"),
     (r"(\d{1,2})\s*[-—至到~]\s*(\d{1,2})\s*月(?:份)?", "{0}-{1}"),
     (r"前\s*(\d{1,2})\s*(?:个)?月", "1-{0}"),
-    (r"(?<![\d\-至到])(\d{1,2})\s*月份?(?![\d日])", "M{0}"),
+    (r"(?<![\d\-至到前])(\d{1,2})\s*月份?(?![\d日]|投产|开工|建成|以来|底|末|初)", "M{0}"),
 ]
 EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
              "october", "november", "december"]
@@ -129,9 +129,18 @@ EN_UNITS: list[tuple[str, str]] = [
     (r"percent|per cent|%", "%"),
     (r"(?:new energy |passenger |electric )?(?:vehicles?|cars?|NEVs?|automobiles?)", "vehicles"),
     (r"units", "units"),
-    (r"(?:enterprises and companies|companies|enterprises|firms)", "firms"),
+    (r"(?:key |leading |high-tech |industrial )?(?:enterprises and companies|companies|enterprises|firms)", "firms"),
     (r"square met(?:re|er)s", "m²"),
     (r"millimet(?:re|er)s?|mm\b", "mm"), (r"microns?|micromet(?:re|er)s?|µm|μm|um\b", "µm"), (r"nm\b", "nm"),
     (r"pieces|pcs", "pcs"),
 ]
 VEHICLE_CONTEXT = re.compile(r"vehicle|automobile|\bcars?\b|NEV|汽车|整车", re.IGNORECASE)
+
+# plans, forecasts and projects under way are not facts of a stated year
+ZH_FORECAST = re.compile(r"预计|力争|计划|目标|规划|将达|有望|拟|争取|到20\d\d年|在建|建成后")
+EN_FORECAST = re.compile(r"\b(?:will|would|expected|expects|forecast|projected|plans?|planned|aims?|target|"
+                         r"setting up|to build|under construction|is set to)\b", re.IGNORECASE)
+# a figure about a few of the firms (其中6家年产值…) is not the region's
+ZH_FIRM_SUBSET = re.compile(r"(?:\d+|几|多|数)家[^，,。；;]{0,8}$")
+# the last year of a five-year plan period (十二五 → 2015)
+FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
