@@ -164,6 +164,8 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
             state.node, state.subject = node, subject
         else:
             found = _subject(window, gaz, english, votes)
+            if not english and found is None and _keyword(window, rules.ZH_KEYWORDS, False)[0] not in (None, "skip"):
+                found = ("", "")  # a clause with its own indicator and no node: a sector, not the last node
             if (found is None or not found[0]) and m.kind == "quantity":
                 following = _subject_after(after, gaz, english, votes)
                 found = following or found
@@ -172,8 +174,13 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
         # ---- which indicator
         family, _ = _keyword(window, keywords, english)
         after_family, _ = _keyword(clause_after, keywords, english, last=False)
-        if after_family == "skip" or _is_forecast(window, m, english) or _is_subset(window, english) or (
-                _bound_before_exact(m, mentions, i, sentence)):
+        if _bound_before_exact(m, mentions, i, sentence):
+            sentence_family = family or sentence_family
+            continue
+        if _mentions_skip(clause_after, english) or _is_forecast(sentence[:m.start], english) or _is_subset(
+                sentence[max(0, m.start - 16):m.start], english):
+            continue
+        if family is None and sentence_family == "skip":
             continue
         if family is None and m.kind in ("quantity", "bare"):
             if sentence_family not in (None, "skip"):
@@ -221,8 +228,15 @@ def _explicit_year(sentence: str, english: bool) -> bool:
                           sentence))
 
 
-def _is_forecast(window: str, m: Mention, english: bool) -> bool:
-    clause = re.split(r"[，,；;。]" if not english else r"[;]|, (?=[a-z])", window)[-1]
+def _mentions_skip(text: str, english: bool) -> bool:
+    table = rules.EN_KEYWORDS if english else rules.ZH_KEYWORDS
+    pattern = next(p for p, fam in table if fam == "skip")
+    return bool(re.search(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])" if english else pattern, text,
+                          re.IGNORECASE if english else 0))
+
+
+def _is_forecast(before: str, english: bool) -> bool:
+    clause = re.split(r"[，,；;。]" if not english else r"[;]|, (?=[a-z])", before)[-1]
     return bool((rules.EN_FORECAST if english else rules.ZH_FORECAST).search(clause))
 
 
@@ -395,12 +409,23 @@ _ZH_STRIP = re.compile(
     r"\d{4}年|[上下]半年|前三季度|\d{1,2}[-至到]\d{1,2}月|前\d{1,2}月|\d{1,2}月份?)+")
 
 
+_ZH_SUBJECT_KW = r"产量|产能|生产能力|加工能力|营业收入|营收|收入|产值|利润|增加值|装机|企业|出口"
+
+
 def _subject(window: str, gaz: Gazetteer, english: bool, votes: Counter) -> tuple[str, str] | None:
     """(node id or "", subject words) named in ``window``, or None when it names no new subject."""
     nodes = gaz.find_nodes(window, english)
     if nodes:
         start, end, ids = nodes[-1]
         node = choose_node(ids, votes) or ""
+        if not english:
+            kw = None
+            for km in re.finditer(_ZH_SUBJECT_KW, window):
+                kw = km
+            # 光伏玻璃产量 / 生产电解铜: the node sits next to (or after) the indicator word; a node
+            # named further back (…电磁线的产业链,去年主营收入) is not what the figure measures
+            if kw is not None and kw.start() >= end and kw.start() - end > 3:
+                return "", ""
         return node, window[start:end]
     if english:
         m = re.search(r"((?:[A-Za-z\-]+\s){0,3}?(?:vehicles?|NEVs?|automobiles?|cars|metals|batter(?:y|ies)|"
@@ -409,7 +434,7 @@ def _subject(window: str, gaz: Gazetteer, english: bool, votes: Counter) -> tupl
             return "", m.group(1).strip()
         return None
     # Chinese: the words before the indicator keyword are the sector (储能电池和储能系统环节营收…)
-    kw = re.search(r"(?:产量|产能|生产能力|营业收入|营收|收入|产值|利润|增加值|装机|企业|出口)", window)
+    kw = re.search(_ZH_SUBJECT_KW, window)
     head = window[: kw.start()] if kw else ""
     head = re.split(r"[，,；;：:]", head)[-1] if head else ""
     for pattern in (r"^(?:实现|完成|共|累计)", ):
@@ -480,7 +505,7 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
             return rules.RANK_OF[base], "rank", m.value, scope or "country"
         return None, "", 0.0, ""
     if m.kind in ("percent", "share", "multiple"):
-        tail = window[-40:] if english else window[-12:]
+        tail = window[-60:] if english else window[-12:]
         if re.search(r"^\W*(?:on month|month[- ]on[- ]month)|环比|monocrystalline", after[:25], flags) or tail.endswith("环比"):
             return None, "", 0.0, ""
         share_verb = re.search(rules.EN_SHARE if english else rules.ZH_SHARE, tail, flags)
@@ -534,7 +559,7 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
         if fam is None and m.kind == "quantity" and unit in ("vehicles",) and state.family:
             fam = state.family
     if unit == "firms":
-        tail = window[-20:] + after[:12]
+        tail = window[-20:] + m.text + after[:12]
         if re.search(r"产值|营收|收入|年产值|production value of|listed", after[:16], flags):
             return None, "", 0.0, ""
         for pattern, ind in (rules.EN_FIRM_KINDS if english else rules.ZH_FIRM_KINDS):

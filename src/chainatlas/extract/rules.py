@@ -139,7 +139,7 @@ VEHICLE_CONTEXT = re.compile(r"vehicle|automobile|\bcars?\b|NEV|汽车|整车", 
 # plans, forecasts and projects under way are not facts of a stated year
 ZH_FORECAST = re.compile(r"预计|力争|计划|目标|规划|将达|有望|拟|争取|到20\d\d年|在建|建成后")
 EN_FORECAST = re.compile(r"\b(?:will|would|expected|expects|forecast|projected|plans?|planned|aims?|target|"
-                         r"setting up|to build|under construction|is set to)\b", re.IGNORECASE)
+                         r"setting up|to build|under construction|is set to|enough (?:for|to))\b", re.IGNORECASE)
 # a figure about a few of the firms (其中6家年产值…) is not the region's
 ZH_FIRM_SUBSET = re.compile(r"(?:\d+|几|多|数)家[^，,。；;]{0,8}$")
 # the last year of a five-year plan period (十二五 → 2015)
