@@ -395,3 +395,8 @@ def complexity(level: Annotated[str, typer.Option("--level", help="province, pre
     console.print(repr(result), markup=False)
     regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
     console.print(frame_table(regions.reset_index(), "regions by ECI"))
+
+
+from chainatlas.cli.extract import extract as _extract  # noqa: E402  (a command in its own module)
+
+app.command("extract")(_extract)

@@ -39,6 +39,9 @@ class Fact:
     quote: str  # the sentence it was read from
     confidence: float = 1.0
     checks: list[str] = field(default_factory=list)  # plausibility and duplicate notes
+    written: str = ""  # the figure as written in the document (6 mm, 2.2万家)
+    written_value: float | None = None
+    written_unit: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -215,6 +218,7 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
             value=round(value, 10), unit=unit, comparator=comparator, year=year, period=period,
             rank_scope=scope, file=file, start=offset + m.start, end=offset + m.end, quote=sentence.strip(),
             confidence=_confidence(None if inferred else family, state, facts_region),
+            written=m.text.strip(), written_value=m.written_value, written_unit=m.written_unit,
         ))
     state.period = sentence_period if not sentence.endswith("\n") else ""
     return out

@@ -28,6 +28,8 @@ class Mention:
     comparator_after: str = ""  # 以上 / 余 / 多 / 左右 read right after the number
     low_of_range: bool = False  # "600 to 700": the low end, so the value is a lower bound
     text: str = ""
+    written_value: float | None = None  # as written (after 万/million), before conversion to base
+    written_unit: str = ""
 
 
 _ZH_UNIT_RE = "|".join(re.escape(u) for u in sorted(ZH_UNITS, key=len, reverse=True))
@@ -127,7 +129,8 @@ def _chinese(sentence: str) -> list[Mention]:
             continue
         symbol = ZH_UNIT_SYMBOL.get(unit, unit)
         base_value, base_unit = _base(value, symbol)
-        out.append(Mention(m.start(), m.end(), base_value, base_unit, "quantity", cmp_after, text=m.group(0)))
+        out.append(Mention(m.start(), m.end(), base_value, base_unit, "quantity", cmp_after, text=m.group(0),
+                           written_value=value, written_unit=symbol))
     return out
 
 
@@ -191,7 +194,7 @@ def _english(sentence: str) -> list[Mention]:
             continue
         base_value, base_unit = _base(value, unit)
         out.append(Mention(m.start(), end, base_value, base_unit, "quantity", low_of_range=low,
-                           text=sentence[m.start():end]))
+                           text=sentence[m.start():end], written_value=value, written_unit=unit))
     return out
 
 
