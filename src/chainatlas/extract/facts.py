@@ -57,6 +57,7 @@ class _State:
     subject: str = ""
     family: str | None = None  # the indicator family the last quantity had (output, revenue…)
     period: str = ""
+    share: str | None = None  # the share indicator of the last clause (its base carries over)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -137,6 +138,7 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
         sentence_period = ""  # a new year without a period: a full-year figure
     state.family = state.family if mentions else state.family
     prev_end = 0
+    state.share = None
     list_subjects = _respectively(sentence, mentions, gaz, english, votes)
     sentence_year_from_before: int | None = None
     _update_region(sentence[: mentions[0].start] if mentions else sentence, gaz, english, state)
@@ -162,10 +164,12 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
         else:
             period = sentence_period
         # ---- what
+        named_here = True
         if i in list_subjects:
             node, subject = list_subjects[i]
             state.node, state.subject = node, subject
         else:
+            named_here = False
             found = _subject(window, gaz, english, votes)
             if not english and found is None and _keyword(window, rules.ZH_KEYWORDS, False)[0] not in (None, "skip"):
                 found = ("", "")  # a clause with its own indicator and no node: a sector, not the last node
@@ -174,6 +178,7 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
                 found = following or found
             if found is not None:
                 state.node, state.subject = found
+                named_here = True
         # ---- which indicator
         family, _ = _keyword(window, keywords, english)
         after_family, _ = _keyword(clause_after, keywords, english, last=False)
@@ -213,8 +218,9 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
         facts_region = region
         if indicator in ("output_share_national", "capacity_share_national") and facts_region == NATION:
             facts_region = state.region if state.region != NATION else None
+        node = state.node if (named_here or indicator in NODE_INDICATORS) else ""
         out.append(Fact(
-            region=facts_region or "", node=state.node, subject=state.subject, indicator=indicator,
+            region=facts_region or "", node=node, subject=state.subject if node or named_here else "", indicator=indicator,
             value=round(value, 10), unit=unit, comparator=comparator, year=year, period=period,
             rank_scope=scope, file=file, start=offset + m.start, end=offset + m.end, quote=sentence.strip(),
             confidence=_confidence(None if inferred else family, state, facts_region),
@@ -224,6 +230,10 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
     return out
 
 
+# indicators a node carries over to from the clause before (its growth, share, rank); a firm count or
+# a value added in the next clause is the region's, not the node's
+NODE_INDICATORS = {"output", "capacity", "output_share_national", "capacity_share_national", "world_share",
+                   "output_growth", "output_rank", "capacity_rank", "thickness"}
 PHYSICAL_UNITS = {"t", "W", "kWh", "vehicles", "m²", "units", "", "kVAh"}
 
 
@@ -516,13 +526,19 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
         base_text = (after[:60] if english else tail[-8:] + after[:4])
         world = re.search(r"全球|世界|world|global", base_text, flags)
         national = re.search(r"全国|national|country|China|Chinese", base_text, flags)
+        if (share_verb or m.kind == "share") and not (world or national) and state.share and (
+                share_verb or re.search(r"占|for\s*$", tail, flags)):
+            # 光伏玻璃占全国一半以上，逆变器占三分之一: the base carries over to the next clause
+            return state.share, "%", m.value, ""
         if (share_verb or m.kind == "share") and (world or national):
             if world:
+                state.share = "world_share"
                 return "world_share", "%", m.value, ""
             which = family if family in rules.SHARE_OF else (sentence_family or state.family)
             if re.search(r"capacity|产能", window + after[:40], flags):
                 which = "capacity"
-            return rules.SHARE_OF.get(which or "output", "output_share_national"), "%", m.value, ""
+            state.share = rules.SHARE_OF.get(which or "output", "output_share_national")
+            return state.share, "%", m.value, ""
         if m.kind == "share":
             return None, "", 0.0, ""
         growth = re.search(rf"(?:{rules.EN_GROWTH if english else rules.ZH_GROWTH})", tail, flags)
@@ -563,7 +579,7 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
         if fam is None and m.kind == "quantity" and unit in ("vehicles",) and state.family:
             fam = state.family
     if unit == "firms":
-        tail = window[-20:] + m.text + after[:12]
+        tail = window[-20:] + m.text + after[:30]
         if re.search(r"产值|营收|收入|年产值|production value of|listed", after[:16], flags):
             return None, "", 0.0, ""
         for pattern, ind in (rules.EN_FIRM_KINDS if english else rules.ZH_FIRM_KINDS):

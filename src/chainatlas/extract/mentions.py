@@ -46,7 +46,7 @@ EN_MENTION = re.compile(
     r"(?P<frac>(?<![A-Za-z-])(?:one[- ]half|one[- ]third|a third|two[- ]thirds|one[- ]quarter|a quarter|"
     r"three[- ]quarters|one[- ]fifth|one[- ]tenth|(?<!first )(?<!second )half)(?![A-Za-z-]))"
     r"|(?P<multiple>(?P<mnum>\d+(?:\.\d+)?|two|three|four|five|ten)[- ]?fold|(?<![A-Za-z])(?:doubled?|tripled?)(?![A-Za-z]))"
-    r"|(?P<rank>(?<=ranked )(?:No\.\s*\d+|\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|"
+    r"|(?P<rank>(?:(?<=ranked )|(?<=ranking )|(?<=ranks )|(?<=rank ))(?:No\.\s*\d+|\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|"
     r"eighth|ninth|tenth)|\d+(?:st|nd|rd|th)(?= (?:place|largest|biggest)))"
     r"|(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?=\s*(?:%|percent|per cent|million|billion|trillion))"
     r"|\d+(?:\.\d+)?))"
@@ -76,7 +76,10 @@ def _chinese(sentence: str) -> list[Mention]:
         if m.group("frac"):
             share = numbers.chinese_fraction(m.group("frac"))
             if share is not None:
-                out.append(Mention(m.start(), m.end(), share, "%", "share", text=m.group(0)))
+                follow = sentence[m.end():m.end() + 2]
+                cmp_after = {"以上": ">=", "左右": "~", "以下": "<=", "多": ">"}.get(
+                    follow, ">" if follow[:1] in ("多", "余") else "")
+                out.append(Mention(m.start(), m.end(), share, "%", "share", cmp_after, text=m.group(0)))
             continue
         if m.group("rank"):
             pos = numbers.chinese_ordinal(m.group("rank").replace("名", ""))
