@@ -74,8 +74,8 @@ def sentences(text: str, english: bool) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of ``text``."""
     if english:
         pattern = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(\d])|\n+")
-    else:
-        pattern = re.compile(r"(?<=[。！？!?；;])|\n+")
+    else:  # Chinese punctuation, and English sentences quoted inside a Chinese text
+        pattern = re.compile(r"(?<=[。！？!?；;])|(?<=[.!?])\s+(?=[A-Z\"“(])|\n+")
     spans, pos = [], 0
     for m in pattern.finditer(text):
         if m.end() > pos and text[pos:m.start()].strip():
@@ -102,7 +102,8 @@ def extract_facts(text: str, gazetteer: Gazetteer, *, date: str | None = None, f
     facts: list[Fact] = []
     for s_start, s_end in sentences(text, english):
         sentence = text[s_start:s_end]
-        facts.extend(_read_sentence(sentence, s_start, gazetteer, english, doc_year, votes, state, file))
+        lang = english if english else is_english(sentence)
+        facts.extend(_read_sentence(sentence, s_start, gazetteer, lang, doc_year, votes, state, file))
     return facts
 
 

@@ -119,7 +119,8 @@ ZH_UNITS = [
     "KW", "Wh", "W", "吨", "t", "元", "辆", "家", "户", "个", "只", "台", "套", "片", "件", "项", "人", "%", "％", "位", "倍",
     "微米", "μm", "µm", "um", "毫米", "mm", "纳米", "nm",
 ]
-ZH_UNIT_SYMBOL = {"KW": "kW", "GWp": "GW", "％": "%", "千伏安时": "kVAh", "t": "t"}
+ZH_UNIT_SYMBOL = {"KW": "kW", "GWp": "GW", "％": "%", "千伏安时": "kVAh", "t": "t", "毫米": "mm", "微米": "µm",
+                  "μm": "µm", "um": "µm", "纳米": "nm"}
 EN_UNITS: list[tuple[str, str]] = [
     (r"metric tons?|metric tonnes?|tonnes?|tons?|mt\b|t\b", "t"),
     (r"yuan|RMB|CNY", "yuan"),
