@@ -115,12 +115,23 @@ def _chain_votes(text: str, gaz: Gazetteer, english: bool) -> Counter:
     return votes
 
 
+_COMPILED: dict[tuple[int, bool], list[tuple[re.Pattern, str]]] = {}
+
+
+def _compiled(table: list[tuple[str, str]], english: bool) -> list[tuple[re.Pattern, str]]:
+    """The rule table's patterns compiled once (word-bounded and case-blind for English)."""
+    key = (id(table), english)
+    if key not in _COMPILED:
+        _COMPILED[key] = [(re.compile(rf"(?<![A-Za-z])(?:{p})(?![A-Za-z])", re.IGNORECASE) if english
+                           else re.compile(p), fam) for p, fam in table]
+    return _COMPILED[key]
+
+
 def _keyword(text: str, table: list[tuple[str, str]], english: bool, last: bool = True) -> tuple[str | None, int]:
     """The family of the keyword nearest the end (or start) of ``text`` and its position."""
     best: tuple[str | None, int] = (None, -1 if last else 10**9)
-    for pattern, family in table:
-        flags = re.IGNORECASE if english else 0
-        for m in re.finditer(pattern if not english else rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])", text, flags):
+    for compiled, family in _compiled(table, english):
+        for m in compiled.finditer(text):
             # the keyword ending nearest the number wins; on a tie the earlier (more specific) rule
             pos = m.end() if last else m.start()
             if (last and pos > best[1]) or (not last and pos < best[1]):
@@ -394,11 +405,18 @@ def _year(window: str, after: str, english: bool, doc_year: int | None) -> tuple
     return None, False
 
 
+def _compiled_plain(table: list[tuple[str, str]], english: bool) -> list[tuple[re.Pattern, str]]:
+    key = (id(table), not english)  # a separate cache slot from _compiled's word-bounded patterns
+    if key not in _COMPILED:
+        _COMPILED[key] = [(re.compile(p, re.IGNORECASE if english else 0), fmt) for p, fmt in table]
+    return _COMPILED[key]
+
+
 def _period(text: str, english: bool, trailing: bool = False) -> str:
     table = rules.EN_PERIODS if english else rules.ZH_PERIODS
     hits: list[tuple[int, int, str]] = []
-    for pattern, fmt in table:
-        for m in re.finditer(pattern, text, re.IGNORECASE if english else 0):
+    for compiled, fmt in _compiled_plain(table, english):
+        for m in compiled.finditer(text):
             groups = [g for g in m.groups() if g]
             months = [str(rules.EN_MONTHS.index(g.lower()) + 1) for g in groups if g.lower() in rules.EN_MONTHS]
             words = [str(rules.EN_COUNT_WORDS.get(g.lower(), g)) for g in groups]
