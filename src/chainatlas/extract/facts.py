@@ -246,7 +246,7 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
 # a value added in the next clause is the region's, not the node's
 NODE_INDICATORS = {"output", "capacity", "output_share_national", "capacity_share_national", "world_share",
                    "output_growth", "output_rank", "capacity_rank", "thickness"}
-PHYSICAL_UNITS = {"t", "W", "kWh", "vehicles", "m²", "units", "", "kVAh"}
+PHYSICAL_UNITS = {"t", "W", "kWh", "vehicles", "m²", "units", "", "kVAh", "sets", "pcs", "wafers"}
 
 
 def _explicit_year(sentence: str, english: bool) -> bool:
@@ -433,6 +433,8 @@ def _period(text: str, english: bool, trailing: bool = False) -> str:
     _, _, label = (min(hits) if trailing else max(hits))
     if label.startswith("1-") and label[2:] == "1":
         return "M1"
+    if label == "1-12":
+        return ""  # January to December is the whole year
     return label
 
 

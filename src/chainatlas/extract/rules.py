@@ -22,7 +22,7 @@ ZH_KEYWORDS: list[tuple[str, str]] = [
     (r"生产能力|加工能力|产能", "capacity"),
     (r"产量|生产|产出|年产|产品", "output"),
     (r"厚度|厚", "thickness"),
-    (r"出口|进口|投资|消费|装车量|销量|储量|日均|需求|员工|人员", "skip"),
+    (r"出口|进口|投资|消费|装车量|销量|储量|日均|需求|员工|人员|用电量|用电", "skip"),
 ]
 EN_KEYWORDS: list[tuple[str, str]] = [
     (r"operating (?:revenue|income)|revenue|sales revenue|income|sold", "revenue"),
@@ -78,7 +78,7 @@ ZH_BEFORE_CMP: list[tuple[str, str]] = [
 ]
 ZH_AFTER_CMP: list[tuple[str, str]] = [(r"以上", ">="), (r"多|余", ">"), (r"左右|上下", "~"), (r"以下|以内", "<=")]
 EN_BEFORE_CMP: list[tuple[str, str]] = [
-    (r"more than|over|above|exceeding|exceeded|in excess of|upwards of", ">"),
+    (r"more than|over|above|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|topped|in excess of|upwards of", ">"),
     (r"nearly|almost|close to|approaching|about|around|approximately|roughly|some|an estimated", "~"),
     (r"at least|no less than", ">="), (r"less than|fewer than|under|below", "<"), (r"up to|at most", "<="),
 ]
@@ -116,7 +116,7 @@ EN_NOW = r"at present|currently|now|to date"
 # unit spellings after a number → (unit symbol known to model/units.py, or a special kind)
 ZH_UNITS = [
     "千伏安时", "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "平方米", "立方米", "GWh", "MWh", "kWh", "GWp", "GW", "MW", "kW",
-    "KW", "Wh", "W", "吨", "t", "元", "辆", "家", "户", "个", "只", "台", "套", "片", "件", "项", "人", "%", "％", "位", "倍",
+    "KW", "Wh", "W", "吨", "t", "元", "辆", "家", "户", "个", "只", "台", "套", "片", "件", "块", "颗", "项", "人", "%", "％", "位", "倍",
     "微米", "μm", "µm", "um", "毫米", "mm", "纳米", "nm",
 ]
 ZH_UNIT_SYMBOL = {"KW": "kW", "GWp": "GW", "％": "%", "千伏安时": "kVAh", "t": "t", "毫米": "mm", "微米": "µm",
