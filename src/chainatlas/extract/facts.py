@@ -148,7 +148,6 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
     sentence_period = state.period
     if _explicit_year(sentence, english) and not _period(sentence, english):
         sentence_period = ""  # a new year without a period: a full-year figure
-    state.family = state.family if mentions else state.family
     prev_end = 0
     state.share = None
     list_subjects = _respectively(sentence, mentions, gaz, english, votes)
@@ -588,11 +587,11 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
     value = m.value
     if m.kind == "bare":
         context = window + after[:20]
-        if unit == "units" or VEHICLE(context) or VEHICLE(state.subject) or VEHICLE(sentence):
+        if unit == "units" or _vehicle(context) or _vehicle(state.subject) or _vehicle(sentence):
             unit = "vehicles"
         else:
             return None, "", 0.0, ""
-    if unit == "units" or (unit == "pcs" and VEHICLE(window + after[:20])):
+    if unit == "units" or (unit == "pcs" and _vehicle(window + after[:20])):
         unit = "vehicles"
     fam = family
     if fam is None:
@@ -626,7 +625,8 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
     return None, "", 0.0, ""
 
 
-def VEHICLE(text: str) -> bool:  # noqa: N802 - reads as a predicate in the rules above
+def _vehicle(text: str) -> bool:
+    """The words speak of vehicles (a bare 797,000 then counts vehicles)."""
     return bool(rules.VEHICLE_CONTEXT.search(text or ""))
 
 

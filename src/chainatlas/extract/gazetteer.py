@@ -59,17 +59,13 @@ class Gazetteer:
     plausibility: pd.DataFrame  # node_id, indicator, min, max, unit
     national: dict[tuple[str, str, int], tuple[float, str]] = field(default_factory=dict)
     # compiled matchers, filled in __post_init__
-    _zh_region_re: re.Pattern | None = None
     _en_region_re: re.Pattern | None = None
-    _zh_node_re: re.Pattern | None = None
     _en_node_re: re.Pattern | None = None
 
     def __post_init__(self) -> None:
         self._zh_region_find = LiteralFinder(self.region_names_zh)
         self._zh_node_find = LiteralFinder(self.node_names_zh)
-        self._zh_region_re = _alternation(self.region_names_zh)
         self._en_region_re = _alternation(self.region_names_en, english=True, ignore_case=False)
-        self._zh_node_re = _alternation(self.node_names_zh)
         self._en_node_re = _alternation(self.node_names_en, english=True)
         # spelling-insensitive keys (aluminum / aluminium, plurals) → the name as the atlas spells it
         self._en_keys = {id(d): {_en_key(n): n for n in d} for d in (self.region_names_en, self.node_names_en)}

@@ -10,6 +10,7 @@ does not define) are listed with the reason instead of being written.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +43,12 @@ class SourceInfo:
 
 def source_id_for(path: str, title: str = "") -> str:
     """A stable source id from the file name: ``doc-<stem>`` in lower-case ascii and hyphens."""
-    stem = Path(path).stem.lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "document"
+    stem = Path(path).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if not stem.isascii() or not slug:
+        # names in Chinese lose their letters in the slug; a short digest keeps two documents apart
+        digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{digest}" if slug else digest
     return f"doc-{slug}"[:60]
 
 
