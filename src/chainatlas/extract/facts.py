@@ -151,6 +151,7 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
     prev_end = 0
     state.share = None
     list_subjects = _respectively(sentence, mentions, gaz, english, votes)
+    list_indicator: tuple[str, str] | None = None
     sentence_year_from_before: int | None = None
     _update_region(sentence[: mentions[0].start] if mentions else sentence, gaz, english, state)
     for i, m in enumerate(mentions):
@@ -214,6 +215,11 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
             family, inferred = "output", True  # a physical quantity with no other word: what was made
         indicator, unit, value, scope = _indicator(m, family, window, after, sentence, english, state,
                                                    sentence_family, gaz)
+        if indicator is None and i in list_subjects and list_indicator and m.kind == list_indicator[1]:
+            # 分别增长14.6%、19.7%… / by 14.6 percent, 19.7 percent…, respectively: one reading for the list
+            indicator, unit, value, scope = list_indicator[0], m.unit, m.value, ""
+        if indicator is not None and i in list_subjects:
+            list_indicator = (indicator, m.kind)
         if indicator is None:
             if family == "skip":
                 sentence_family = "skip"
@@ -600,7 +606,8 @@ def _indicator(m: Mention, family: str | None, window: str, after: str, sentence
             fam = state.family
     if unit == "firms":
         tail = window[-20:] + m.text + after[:30]
-        if re.search(r"产值|营收|收入|年产值|production value of|listed", after[:16], flags):
+        own_clause = re.split(r"[，,；;。]", after, maxsplit=1)[0][:16]
+        if re.search(r"产值|营收|收入|年产值|production value of|listed", own_clause, flags):
             return None, "", 0.0, ""
         for pattern, ind in (rules.EN_FIRM_KINDS if english else rules.ZH_FIRM_KINDS):
             if re.search(pattern, tail + state.subject, flags):
