@@ -80,3 +80,9 @@ def test_forecasts_exports_and_subsets_are_not_facts(gaz):
 def test_a_partial_year_is_marked(gaz):
     facts = extract_facts("上半年，全国电解铝产量1741万吨。", gaz, date="2023-07-15")
     assert [(f.region, f.period, f.year) for f in facts] == [("100000", "H1", 2023)]
+
+
+def test_the_documents_title_gives_the_province(gaz):
+    facts = extract_facts("2023年，全省光伏玻璃产量占全国一半以上。", gaz, context="安徽这一产业跃居全国第三位")
+    assert [(f.region, f.node) for f in facts] == [("340000", "photovoltaics.glass")]
+    assert [f.region for f in extract_facts("2023年，全省光伏玻璃产量占全国一半以上。", gaz)] == [""]

@@ -93,12 +93,19 @@ def document_year(date: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def extract_facts(text: str, gazetteer: Gazetteer, *, date: str | None = None, file: str = "") -> list[Fact]:
-    """Candidate facts in ``text`` (a whole document); ``date`` (YYYY[-MM[-DD]]) anchors 去年 / last year."""
+def extract_facts(text: str, gazetteer: Gazetteer, *, date: str | None = None, file: str = "",
+                  context: str = "") -> list[Fact]:
+    """Candidate facts in ``text`` (a whole document); ``date`` (YYYY[-MM[-DD]]) anchors 去年 / last year.
+
+    ``context`` is what the document says about itself outside its text (an HTML title such as
+    安徽这一产业跃居全国第三位): the place it names is where 全省 / the province points.
+    """
     english = is_english(text)
     doc_year = document_year(date)
     votes = _chain_votes(text, gazetteer, english)
     state = _State()
+    if context:
+        _update_region(context, gazetteer, is_english(context), state)
     facts: list[Fact] = []
     for s_start, s_end in sentences(text, english):
         sentence = text[s_start:s_end]
@@ -183,8 +190,6 @@ def _read_sentence(sentence: str, offset: int, gaz: Gazetteer, english: bool, do
         else:
             named_here = False
             found = _subject(window, gaz, english, votes)
-            if not english and found is None and _keyword(window, rules.ZH_KEYWORDS, False)[0] not in (None, "skip"):
-                found = ("", "")  # a clause with its own indicator and no node: a sector, not the last node
             if (found is None or not found[0]) and m.kind == "quantity":
                 following = _subject_after(after, gaz, english, votes)
                 found = following or found
@@ -449,7 +454,7 @@ _ZH_STRIP = re.compile(
     r"\d{4}年|[上下]半年|前三季度|\d{1,2}[-至到]\d{1,2}月|前\d{1,2}月|\d{1,2}月份?)+")
 
 
-_ZH_SUBJECT_KW = r"产量|产能|生产能力|加工能力|营业收入|营收|收入|产值|利润|增加值|装机|企业|出口"
+_ZH_SUBJECT_KW = r"产量|产能|生产能力|加工能力|营业收入|营收|收入|产值|利润|增加值|装机|企业|出口|产品"
 
 
 def _subject(window: str, gaz: Gazetteer, english: bool, votes: Counter) -> tuple[str, str] | None:

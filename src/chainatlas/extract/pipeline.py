@@ -34,7 +34,8 @@ def extract_documents(documents: list[Document], gazetteer: Gazetteer, *, indica
         )
         sources[doc.path] = info
         anchor = date or doc.date or info.date or None
-        facts.extend(extract_facts(doc.text, gazetteer, date=anchor, file=doc.path))
+        context = doc.title if doc.title and doc.title not in doc.text[:len(doc.title) + 200] else ""
+        facts.extend(extract_facts(doc.text, gazetteer, date=anchor, file=doc.path, context=context))
     check_facts(facts, gazetteer, indicators)
     if observations is not None:
         mark_duplicates(facts, observations)
