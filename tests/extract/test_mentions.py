@@ -56,3 +56,8 @@ def test_not_facts():
     assert find_mentions("2023年3月11日", False) == []
     assert find_mentions("in the first half of 2021", True) == []  # "half" of a year is no share
     assert find_mentions("55 percentage points higher", True) == []
+
+
+def test_news_abbreviations_and_foreign_currency():
+    found = find_mentions("The total output value exceeded ¥1.2 trln (about $174.06 bln).", True)
+    assert [(m.value, m.unit) for m in found] == [(1.2e12, "yuan")]

@@ -51,7 +51,7 @@ EN_MENTION = re.compile(
     r"|(?P<num>(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?=\s*(?:%|percent|per cent|million|billion|trillion))"
     r"|\d+(?:\.\d+)?))"
     r"(?:(?<!\b19\d\d)(?<!\b20\d\d)\s*(?P<range>(?:to|-|–)\s*\d[\d,.]*))?"
-    rf"\s*(?P<scale>thousand|million|mn|billion|bn|trillion)?\s*(?P<unit>{_EN_UNIT_RE})?(?![A-Za-z])",
+    rf"\s*(?P<scale>thousand|million|mln|mn|billion|bln|bn|trillion|trln|tn)?\s*(?P<unit>{_EN_UNIT_RE})?(?![A-Za-z])",
     re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(r"(?:RMB|CNY|yuan|¥)\s*$", re.IGNORECASE)
@@ -164,6 +164,8 @@ def _english(sentence: str) -> list[Mention]:
         raw = m.group("num")
         if raw is None:
             continue
+        if sentence[max(0, m.start() - 3):m.start()].endswith(("$", "US$", "€", "£")):
+            continue  # foreign-currency figures repeat a yuan figure or are not the atlas's
         value = numbers.arabic(raw, decimal_comma=True)
         if value is None:
             continue

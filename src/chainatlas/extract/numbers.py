@@ -24,7 +24,8 @@ EN_ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }
-EN_SCALE = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+EN_SCALE = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9, "bln": 1e9,
+            "trillion": 1e12, "trln": 1e12, "tn": 1e12}
 # fractions written as words, as shares in per cent
 EN_FRACTIONS = {
     "half": 50.0, "one-half": 50.0, "a half": 50.0, "one half": 50.0,
