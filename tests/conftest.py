@@ -61,3 +61,11 @@ def shared_external(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared/external/{name} is not present (outside data for this test)")
     return path
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    """The fact extractor's gazetteer of the shipped atlas, read from its files (no store needed)."""
+    from chainatlas.extract.gazetteer import reference_gazetteer
+
+    return reference_gazetteer()

@@ -296,9 +296,16 @@ class Atlas:
             rows = list(base[keep])
             raw = raw[keep].reset_index(drop=True)
         frame = apply_mapping(raw, mapping, constants)
+        extra: list[Batch] = []
+        if spec.kind == "observations":  # facts files carry their document as source_* columns
+            from chainatlas.store.embedded_sources import EMBEDDED, embedded_sources
+
+            found = embedded_sources(frame, str(path), set(self.store.keys("sources")), rows)
+            extra = [found] if found is not None else []
+            frame = frame[[c for c in frame.columns if c not in EMBEDDED]]
         ignored = [c for c in frame.columns if c not in spec.columns]
         batch = Batch(spec.kind, str(path), frame[[c for c in frame.columns if c in spec.columns]], rows)
-        report = import_batches(self.store, [batch], dry_run=dry_run,
+        report = import_batches(self.store, [*extra, batch], dry_run=dry_run,
                                 ignored={spec.kind: ignored} if ignored else None, on_error=on_error)
         self._forget()
         return report
@@ -1432,6 +1439,27 @@ class Atlas:
         """The region followed by the chain's leaders of its level: the default comparison set."""
         code = self.resolve_region(region)
         return peers_rule(code, self.leaders(chain, self._level_of(code), year=year), n)
+    # --- fact extraction ---
+    def extraction_gazetteer(self):
+        """The names the fact extractor recognises: this atlas's regions, nodes, indicators, ranges."""
+        from chainatlas.extract.gazetteer import Gazetteer
+
+        t = self.tables
+        return Gazetteer.from_frames(t["regions"], t["nodes"], t["indicators"], t["plausibility"], t["observations"])
+
+    def extract(self, files: list[str | Path], *, date: str | None = None, source: dict | None = None):
+        """Candidate facts read from documents, checked and compared with the store; writes nothing.
+
+        ``source`` gives ``id``, ``title``, ``publisher``, ``date``, ``url``, ``kind`` for the
+        documents (else each document is its own source, named from the file); ``date`` anchors
+        去年 / last year when the document does not say its date.
+        """
+        from chainatlas.extract.pipeline import extract_documents
+        from chainatlas.extract.readers import read_document
+
+        documents = [read_document(f) for f in files]
+        return extract_documents(documents, self.extraction_gazetteer(), indicators=self.tables["indicators"],
+                                 observations=self.tables["observations"], date=date, source=source)
 
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -430,3 +430,6 @@ app.command("whatif")(_whatif_cli.whatif)
 from chainatlas.cli.brief import register as _register_brief  # noqa: E402
 
 _register_brief(app)
+from chainatlas.cli.extract import extract as _extract  # noqa: E402  (a command in its own module)
+
+app.command("extract")(_extract)
