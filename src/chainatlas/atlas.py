@@ -1439,6 +1439,7 @@ class Atlas:
         """The region followed by the chain's leaders of its level: the default comparison set."""
         code = self.resolve_region(region)
         return peers_rule(code, self.leaders(chain, self._level_of(code), year=year), n)
+
     # --- fact extraction ---
     def extraction_gazetteer(self):
         """The names the fact extractor recognises: this atlas's regions, nodes, indicators, ranges."""

@@ -54,10 +54,16 @@ def test_written_file_imports_cleanly_into_a_store(writable_fixture, tmp_path):
                  "--source-kind", "government")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    # the fixture atlas defines output and thickness; growth and share are listed as left out
-    assert {(r["indicator"], r["node_id"]) for r in rows} == {("output", "alu.primary"), ("thickness", "alu.foil")}
+    # the fixture atlas defines output, the national share and thickness; growth is listed as left out
+    assert {(r["indicator"], r["node_id"]) for r in rows} == {
+        ("output", "alu.primary"), ("output_share_national", "alu.primary"), ("thickness", "alu.foil")}
     assert "6 mm outside 4–200 µm" in next(r["checks"] for r in rows if r["indicator"] == "thickness")
-    # a reviewer deletes nothing here; the file is imported as it is
+    # unreviewed, the file is refused whole: the atlas's plausibility range catches the slip
+    result = run(db, "import", "observations", str(out))
+    assert result.exit_code == 1 and "plausible thickness of alu.foil" in result.output
+    # the reviewer deletes the flagged line; the rest imports as it is
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text("".join(line for line in lines if "6 mm outside" not in line), encoding="utf-8")
     result = run(db, "import", "observations", str(out))
     assert result.exit_code == 0, result.output
     atlas = open_atlas(db, read_only=True)
@@ -66,8 +72,7 @@ def test_written_file_imports_cleanly_into_a_store(writable_fixture, tmp_path):
         mine = obs[obs["source_id"] == "binzhou-report-2024"]
         primary = mine[(mine["node_id"] == "alu.primary") & (mine["indicator"] == "output")].iloc[0]
         assert (primary["subject_id"], primary["year"], primary["value"], primary["unit"]) == ("371600", 2023, 3e6, "t")
-        foil = mine[mine["indicator"] == "thickness"].iloc[0]
-        assert foil["value"] == 6000 and foil["unit"] == "µm"  # stored in the indicator's unit: the slip is visible
+        assert not (mine["indicator"] == "thickness").any()
         source = atlas.table("sources").set_index("id").loc["binzhou-report-2024"]
         assert (source["publisher"], source["kind"]) == ("滨州市人民政府", "government")
     finally:

@@ -24,7 +24,7 @@ console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-STATE: dict[str, Any] = {"db": None}
+STATE: dict[str, Any] = {"db": None, "open": []}
 
 
 def handled(func: F) -> F:
@@ -37,6 +37,11 @@ def handled(func: F) -> F:
         except ChainAtlasError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
             raise typer.Exit(1) from None
+        finally:
+            # a refused import must not leave its writer open (in-process callers such as tests and
+            # notebooks open the same file next)
+            while STATE["open"]:
+                STATE["open"].pop().close()
 
     return wrapper  # type: ignore[return-value]
 
@@ -46,7 +51,9 @@ def atlas(write: bool = False) -> Atlas:
     from chainatlas.atlas import open_atlas
 
     db = STATE.get("db")
-    return open_atlas(Path(db) if db else None, read_only=not write)
+    opened = open_atlas(Path(db) if db else None, read_only=not write)
+    STATE["open"].append(opened)
+    return opened
 
 
 def emit_json(value: Any) -> None:
