@@ -102,3 +102,96 @@ def classify_file(path: str | Path, out: str | Path | None, context: ClassifyCon
     summary.problems.sort(key=lambda p: (p.row or 0))
     summary.by_chain_role = {c: dict(v) for c, v in per_chain.items()}
     return summary
+
+
+@dataclass
+class RegistryImport:
+    """What ``import registry`` wrote (or would write)."""
+
+    file: str
+    source_id: str
+    firms: int = 0
+    assignments: int = 0
+    producers: int = 0
+    skipped: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "source_id": self.source_id, "firms": self.firms,
+                "assignments": self.assignments, "producers": self.producers, "dry_run": self.dry_run,
+                "skipped": [{"row": p.row, "field": p.field, "value": str(p.value), "expected": p.expected}
+                            for p in self.skipped]}
+
+    def __repr__(self) -> str:
+        verb = "would store" if self.dry_run else "stored"
+        text = (f"{self.file}: {verb} {self.firms} registry firms, {self.assignments} assignments "
+                f"({self.producers} producer assignments); source {self.source_id}")
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} rows:\n" + "\n".join(f"  - {p}" for p in self.skipped[:50])
+        return text
+
+
+def registry_source(path: Path, date: str, publisher: str) -> dict:
+    """The source record of an export: the file, its date and who exported it."""
+    slug = "".join(c if c.isalnum() else "-" for c in path.stem.lower()).strip("-")
+    return {"id": f"registry-{slug}-{date}", "title": f"registry export {path.name}", "publisher": publisher,
+            "date": date, "kind": "user", "url": "", "note": f"imported with chainatlas import registry from {path}"}
+
+
+def prepare_registry(path: str | Path, context: ClassifyContext, source_id: str, engine: str = "local",
+                     mapping: dict[str, str] | None = None, chunk_size: int = 200_000
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[RowProblem]]:
+    """(firm rows, assignment rows, problems) of an export, ready for the store."""
+    firm_parts, assign_parts, problems = [], [], []
+    for frame, assigned, firms, probs in classify_chunks(path, context, engine, mapping, chunk_size):
+        problems.extend(probs)
+        if not len(frame):
+            continue
+        merged = frame.merge(firms, on="row")
+        merged["credit_code"] = merged["credit_code"].str.upper()
+        merged["id"] = merged["credit_code"].where(merged["credit_code"] != "", "name:" + merged["name"])
+        for r, a in merged.loc[merged["region"] == "", ["row", "address"]].itertuples(index=False):
+            problems.append(RowProblem(str(path), int(r), "address", a, "an address naming a region"))
+        firm_parts.append(merged)
+        assign_parts.append(assigned.merge(merged[["row", "id"]], on="row"))
+    firms = pd.concat(firm_parts, ignore_index=True) if firm_parts else pd.DataFrame(
+        columns=["row", "id", "name", "credit_code", "region", "region_from", "address", "industry", "status",
+                 "active", "founded", "capital"])
+    dup = firms["id"].duplicated(keep="first") & firms["id"].str.startswith("name:")
+    for r, n in firms.loc[dup, ["row", "name"]].itertuples(index=False):
+        problems.append(RowProblem(str(path), int(r), "name", n, "a unique firm name when the credit code is empty"))
+    firms = firms.rename(columns={"name": "name_zh"}).assign(source_id=source_id)
+    assigned = pd.concat(assign_parts, ignore_index=True) if assign_parts else pd.DataFrame(
+        columns=["row", "id", "node_id", "role", "score", "evidence"])
+    assigned = assigned.rename(columns={"id": "firm_id"}).assign(source_id=source_id)
+    problems.sort(key=lambda p: p.row or 0)
+    return firms, assigned, problems
+
+
+def import_registry(store, path: str | Path, context: ClassifyContext, *, date: str, publisher: str = "user",
+                    engine: str = "local", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
+                    dry_run: bool = False) -> RegistryImport:
+    """Classify an export and store its firms and assignments: all rows valid, or nothing written.
+
+    With ``skip_invalid`` rows with problems (broken, nameless, bad or repeated credit code, address
+    naming no region) are left out and listed; without it any problem refuses the whole file.
+    """
+    from chainatlas.errors import ImportRowError
+    from chainatlas.store.registry import write_registry
+
+    path = Path(path)
+    source = registry_source(path, date, publisher)
+    firms, assigned, problems = prepare_registry(path, context, source["id"], engine, mapping)
+    report = RegistryImport(str(path), source["id"], dry_run=dry_run)
+    if problems and not skip_invalid:
+        raise ImportRowError(problems)
+    if problems:
+        bad = {p.row for p in problems if p.row is not None}
+        report.skipped = problems
+        firms = firms[~firms["row"].isin(bad)]
+        assigned = assigned[~assigned["row"].isin(bad)]
+    report.firms, report.assignments = len(firms), len(assigned)
+    report.producers = int((assigned["role"] == "producer").sum())
+    if not dry_run:
+        write_registry(store, source, firms, assigned)
+    return report
