@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from chainatlas.cli.classify import import_registry_file
+from chainatlas.cli.classify import register as register_registry_commands
 from chainatlas.cli.common import STATE, atlas, console, emit_json, frame_table, handled, parse_pairs
 from chainatlas.store.db import default_path
 
@@ -65,6 +67,8 @@ def import_(kind: Annotated[str, typer.Argument(help="regions, sources, chains, 
             dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
             json: JsonOpt = False) -> None:
     """Import a file (all-or-nothing; records with an existing id are replaced)."""
+    if kind.strip().lower() == "registry":  # a registry export: classified onto nodes, then stored
+        return import_registry_file(file, map_, skip_invalid, dry_run, json)
     a = atlas(write=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
                   disable=json) as bar:
@@ -395,3 +399,6 @@ def complexity(level: Annotated[str, typer.Option("--level", help="province, pre
     console.print(repr(result), markup=False)
     regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
     console.print(frame_table(regions.reset_index(), "regions by ECI"))
+
+
+register_registry_commands(app)

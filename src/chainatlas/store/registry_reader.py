@@ -33,15 +33,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(HEADERS)
 
 _CC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CC_INDEX = {c: i for i, c in enumerate(_CC_CHARS)}
 _CC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def credit_code_ok(code: str) -> bool:
     """GB 32100-2015: 18 characters of the code set, the last a mod-31 check character."""
-    if len(code) != 18 or any(c not in _CC_CHARS for c in code):
+    if len(code) != 18:
         return False
-    total = sum(_CC_CHARS.index(c) * w for c, w in zip(code[:17], _CC_WEIGHTS, strict=True))
-    return _CC_CHARS[(31 - total % 31) % 31] == code[17]
+    try:
+        total = sum(_CC_INDEX[c] * w for c, w in zip(code[:17], _CC_WEIGHTS, strict=True))
+    except KeyError:
+        return False
+    return code[17] in _CC_INDEX and _CC_CHARS[(31 - total % 31) % 31] == code[17]
 
 
 def credit_check_char(first17: str) -> str:

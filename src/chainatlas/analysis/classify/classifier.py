@@ -9,6 +9,7 @@ Why clauses and not whole-text matching: "铝锭销售；铝型材制造" makes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -53,15 +54,19 @@ class _Clause:
     roles: frozenset[str]
 
 
+_MAKE = re.compile("|".join(MAKE_VERBS))
+_TRADE = re.compile("|".join(TRADE_VERBS))
+_SERVICE = re.compile("|".join(SERVICE_VERBS))
+_ROLE_SETS: dict[tuple[bool, bool, bool], frozenset[str]] = {}
+
+
 def _verbs(text: str) -> frozenset[str]:
-    roles = set()
-    if any(v in text for v in MAKE_VERBS):
-        roles.add("producer")
-    if any(v in text for v in TRADE_VERBS):
-        roles.add("trader")
-    if any(v in text for v in SERVICE_VERBS):
-        roles.add("service")
-    return frozenset(roles)
+    key = (bool(_MAKE.search(text)), bool(_TRADE.search(text)), bool(_SERVICE.search(text)))
+    found = _ROLE_SETS.get(key)
+    if found is None:
+        found = _ROLE_SETS[key] = frozenset(r for r, hit in zip(("producer", "trader", "service"), key,
+                                                                 strict=True) if hit)
+    return found
 
 
 def scope_clauses(scope: str) -> tuple[list[str], list[str]]:

@@ -30,11 +30,17 @@ def classify_rows(rows: Iterable[Mapping[str, object]], vocab: Vocabulary, match
                            a.evidence) for a in found) or None
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Row dicts of a text frame (faster than ``to_dict('records')`` for string columns)."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, values, strict=True)) for values in zip(*(frame[c].tolist() for c in cols), strict=True)]
+
+
 def classify_frame(frame: pd.DataFrame, vocab: Vocabulary, matcher: Matcher,
                    resolver: RegionResolver) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(assignments, firms) of a frame with the registry fields and ``row``."""
     firms, assigned = [], []
-    for firm, found in classify_rows(frame.to_dict("records"), vocab, matcher, resolver):
+    for firm, found in classify_rows(records(frame), vocab, matcher, resolver):
         firms.append(firm)
         if found:
             assigned.extend(found)

@@ -54,6 +54,7 @@ class RegionResolver:
         for form, codes in old_forms.items():
             names.setdefault(form, set()).update(codes) if form not in names else None
         self.renamed = dict(renamed or {})
+        self._memo: dict[frozenset[str], str] = {}
         self._auto = ahocorasick.Automaton()
         for name, codes in names.items():
             self._auto.add_word(name, (name, tuple(sorted(codes))))
@@ -80,7 +81,14 @@ class RegionResolver:
             found.extend(codes)
         if not found:
             return ""
-        named = set(found)
+        key = frozenset(found)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._memo[key] = self._best(key)
+        return cached
+
+    def _best(self, named: frozenset[str]) -> str:
+        """The most specific named region that the other names support (memoised by name set)."""
         best, best_key = "", (-1, -1)
         for code in named:
             depth = {"province": 1, "prefecture": 2, "county": 3}.get(self.level.get(code, ""), 0)
