@@ -7,6 +7,7 @@ passing a file of the same shape; the chain files stay about the chain's structu
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,7 +49,7 @@ def read_entries(paths: Iterable[Path], known: set[str]) -> dict[str, dict]:
         doc = _toml(path)
         for nid, entry in (doc.get("nodes") or {}).items():
             if nid not in known:
-                near = sorted(k for k in known if k.split(".")[-1] == nid.split(".")[-1])[:3]
+                near = difflib.get_close_matches(nid, sorted(known), n=3)
                 hint = f" (did you mean {', '.join(near)}?)" if near else ""
                 raise DataError(f"{path}: vocabulary entry [nodes.\"{nid}\"] names an unknown node{hint}")
             unknown = set(entry) - ENTRY_KEYS
