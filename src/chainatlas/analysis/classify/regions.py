@@ -90,7 +90,7 @@ class RegionResolver:
     def _best(self, named: frozenset[str]) -> str:
         """The most specific named region that the other names support (memoised by name set)."""
         best, best_key = "", (-1, -1)
-        for code in named:
+        for code in sorted(named):  # sorted: ties resolve the same way in every process (Spark = local)
             depth = {"province": 1, "prefecture": 2, "county": 3}.get(self.level.get(code, ""), 0)
             support = sum(1 for a in self._ancestors(code) if a in named)
             # a county whose prefecture or province the address also names beats a namesake elsewhere
