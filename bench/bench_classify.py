@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--chunk", type=int, default=200_000)
     ap.add_argument("--engine", default="local")
+    ap.add_argument("--workers", type=int, default=1, help="local engine processes")
     ap.add_argument("--dir", type=Path, default=None, help="keep files here (default: a temporary folder)")
     args = ap.parse_args()
     tmp = args.dir or Path(tempfile.mkdtemp(prefix="bench-classify-"))
@@ -52,7 +53,7 @@ def main() -> None:
     base = peak_mb()
     out = tmp / "assignments.csv"
     t = time.perf_counter()
-    summary = classify_file(src, out, context, args.engine, chunk_size=args.chunk)
+    summary = classify_file(src, out, context, args.engine, chunk_size=args.chunk, workers=args.workers)
     classify_s = time.perf_counter() - t
     t = time.perf_counter()
     con = duckdb.connect()
@@ -63,10 +64,12 @@ def main() -> None:
         GROUP BY 1, 2""").df()
     count_s = time.perf_counter() - t
     print(f"classified {summary.rows:,} rows in {classify_s:.1f} s ({summary.rows / classify_s:,.0f} rows/s, "
-          f"engine {args.engine}, chunks of {args.chunk:,}): {summary.firms_assigned:,} firms assigned, "
+          f"engine {args.engine}, {args.workers} process(es), chunks of {args.chunk:,}): {summary.firms_assigned:,} firms assigned, "
           f"{summary.assignments:,} assignments, {summary.unresolved_addresses:,} unresolved addresses")
     print(f"counted producers per prefecture x node with DuckDB in {count_s:.2f} s ({len(counts):,} cells)")
-    print(f"total {classify_s + count_s:.1f} s; peak memory {peak_mb():,.0f} MB (before classifying {base:,.0f} MB)")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"total {classify_s + count_s:.1f} s; peak memory {peak_mb():,.0f} MB in the main process "
+          f"(before classifying {base:,.0f} MB), {children:,.0f} MB in the largest worker")
 
 
 if __name__ == "__main__":

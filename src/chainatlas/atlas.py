@@ -934,11 +934,12 @@ class Atlas:
                              list(vocabulary), nodes)
 
     def classify_registry(self, path: str | Path, out: str | Path | None, *, engine: str = "local",
-                          mapping: dict[str, str] | None = None, vocabulary: list[str | Path] | tuple = ()):
+                          mapping: dict[str, str] | None = None, vocabulary: list[str | Path] | tuple = (),
+                          workers: int = 1):
         """Classify a registry export onto chain nodes and write the assignments (nothing is stored)."""
         from chainatlas.registry.pipeline import classify_file
 
-        return classify_file(path, out, self.classify_context(vocabulary), engine, mapping)
+        return classify_file(path, out, self.classify_context(vocabulary), engine, mapping, workers=workers)
 
     def import_registry(self, path: str | Path, *, date: str | None = None, publisher: str = "user",
                         engine: str = "local", mapping: dict[str, str] | None = None, skip_invalid: bool = False,

@@ -23,6 +23,7 @@ VocabOpt = Annotated[list[Path] | None, typer.Option("--vocabulary", help="Extra
 def classify(file: Annotated[Path, typer.Argument(help="Registry export: CSV (UTF-8 or GBK/GB18030), XLSX or Parquet.")],
              out: Annotated[Path, typer.Option("--out", "-o", help="Assignments CSV to write.")],
              engine: Annotated[str, typer.Option("--engine", help="local or spark.")] = "local",
+             workers: Annotated[int, typer.Option("--workers", help="Local engine: processes to use.")] = 1,
              map_: MapOpt = None, vocabulary: VocabOpt = None,
              json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False) -> None:
     """Put a registry export's firms onto chain nodes (企业挂链): one row per firm × node with evidence."""
@@ -30,7 +31,7 @@ def classify(file: Annotated[Path, typer.Argument(help="Registry export: CSV (UT
                   disable=json) as bar:
         bar.add_task(f"classifying {file}…", total=None)
         summary = atlas().classify_registry(file, out, engine=engine, mapping=parse_pairs(map_, "--map"),
-                                            vocabulary=vocabulary or ())
+                                            vocabulary=vocabulary or (), workers=workers)
     if json:
         emit_json(summary.to_dict())
         return

@@ -19,20 +19,43 @@ from chainatlas.registry.context import ClassifyContext
 ENGINES = ("local", "spark")
 
 
+_WORKER_CONTEXT: list[ClassifyContext] = []
+
+
+def _classify_part(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    context = _WORKER_CONTEXT[0]
+    matcher, resolver = context.tools()
+    return classify_frame(frame, context.vocab, matcher, resolver)
+
+
 class LocalEngine:
-    """Classifies each chunk in this process."""
+    """Classifies each chunk on this machine: in this process, or split over ``workers`` processes."""
 
     name = "local"
 
-    def __init__(self, context: ClassifyContext):
+    def __init__(self, context: ClassifyContext, workers: int = 1):
         self.context = context
+        self.workers = max(1, workers)
+        self._pool = None
+        if self.workers > 1:
+            import multiprocessing as mp
+
+            _WORKER_CONTEXT[:] = [context]  # forked workers inherit it (and build their own automata)
+            self._pool = mp.get_context("fork").Pool(self.workers)
 
     def classify(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        matcher, resolver = self.context.tools()
-        return classify_frame(frame, self.context.vocab, matcher, resolver)
+        if self._pool is None or len(frame) < 2 * self.workers:
+            matcher, resolver = self.context.tools()
+            return classify_frame(frame, self.context.vocab, matcher, resolver)
+        step = -(-len(frame) // self.workers)
+        parts = self._pool.map(_classify_part, [frame.iloc[i:i + step] for i in range(0, len(frame), step)])
+        return (pd.concat([p[0] for p in parts], ignore_index=True),
+                pd.concat([p[1] for p in parts], ignore_index=True))
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
 
 
 def _partition(context: ClassifyContext):
@@ -90,9 +113,9 @@ class SparkEngine:
         self._broadcast.unpersist()
 
 
-def make_engine(name: str, context: ClassifyContext):
+def make_engine(name: str, context: ClassifyContext, workers: int = 1):
     if name == "local":
-        return LocalEngine(context)
+        return LocalEngine(context, workers)
     if name == "spark":
         return SparkEngine(context)
     raise ChainAtlasError(f"unknown engine {name!r}; one of {', '.join(ENGINES)}")

@@ -56,9 +56,9 @@ class ClassifySummary:
 
 
 def classify_chunks(path: str | Path, context: ClassifyContext, engine: str = "local",
-                    mapping: dict[str, str] | None = None, chunk_size: int = 200_000):
+                    mapping: dict[str, str] | None = None, chunk_size: int = 200_000, workers: int = 1):
     """Yield (chunk frame, assignments, firms, problems) per chunk; the summary is filled as we go."""
-    eng = make_engine(engine, context)
+    eng = make_engine(engine, context, workers)
     seen: dict[str, int] = {}
     try:
         for chunk in read_registry(path, mapping, chunk_size):
@@ -70,14 +70,15 @@ def classify_chunks(path: str | Path, context: ClassifyContext, engine: str = "l
 
 
 def classify_file(path: str | Path, out: str | Path | None, context: ClassifyContext, engine: str = "local",
-                  mapping: dict[str, str] | None = None, chunk_size: int = 200_000) -> ClassifySummary:
+                  mapping: dict[str, str] | None = None, chunk_size: int = 200_000,
+                  workers: int = 1) -> ClassifySummary:
     """Classify an export and write one row per firm × node to ``out`` (CSV, UTF-8)."""
     summary = ClassifySummary(str(path), encoding_of(path), engine, out=str(out or ""))
     owner = {nid: w.chain_id for nid, w in context.vocab.nodes.items()}
     per_chain: dict[str, Counter] = {}
     first = True
     out_path = Path(out) if out else None
-    for frame, assigned, firms, problems in classify_chunks(path, context, engine, mapping, chunk_size):
+    for frame, assigned, firms, problems in classify_chunks(path, context, engine, mapping, chunk_size, workers):
         summary.rows += len(frame) + sum(1 for p in problems if p.field is None)
         summary.problems.extend(problems)
         if len(firms):
