@@ -579,7 +579,7 @@ class Atlas:
             ext = cn[(cn["chain_id"] == cid)].set_index("node_id")["external_input"]
             nodes["external_input"] = nodes["id"].map(ext).fillna(False).astype(bool)
         firms = self._firms_with_ancestors()
-        prod = self.tables["production"]
+        firms, prod = self.with_registry_firms(firms, self.tables["production"])
         prod = prod[prod["node_id"].isin(ids)].merge(
             firms.rename(columns={"id": "enterprise_id", "source_id": "firm_source_id", "note": "firm_note"}),
             on="enterprise_id", how="left")
@@ -1462,5 +1462,109 @@ class Atlas:
         return extract_documents(documents, self.extraction_gazetteer(), indicators=self.tables["indicators"],
                                  observations=self.tables["observations"], date=date, source=source)
 
+
+    # --- registry ---
+    # Registry exports (企业挂链): classify, import, count, review; registry producers join the
+    # curated firms in diagnosis through with_registry_firms. Rules live in analysis.classify.
+    def _has_registry(self) -> bool:
+        tables = {r[0] for r in self.store.con.cursor().execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        return {"registry_firms", "assignments", "assignment_reviews"} <= tables
+
+    def classify_context(self, vocabulary: list[str | Path] | tuple = ()):
+        """The vocabulary (shipped + the user's ``vocabulary`` files) and region resolver of this store."""
+        from chainatlas.registry.context import build_context
+
+        nodes = self.tables["nodes"].to_dict("records")
+        regions = self.tables["regions"][["code", "name_zh", "short_zh", "level", "parent"]]
+        return build_context(regions.astype(object).where(regions.notna(), "").to_dict("records"),
+                             list(vocabulary), nodes)
+
+    def classify_registry(self, path: str | Path, out: str | Path | None, *, engine: str = "local",
+                          mapping: dict[str, str] | None = None, vocabulary: list[str | Path] | tuple = (),
+                          workers: int = 1):
+        """Classify a registry export onto chain nodes and write the assignments (nothing is stored)."""
+        from chainatlas.registry.pipeline import classify_file
+
+        return classify_file(path, out, self.classify_context(vocabulary), engine, mapping, workers=workers)
+
+    def import_registry(self, path: str | Path, *, date: str | None = None, publisher: str = "user",
+                        engine: str = "local", mapping: dict[str, str] | None = None, skip_invalid: bool = False,
+                        dry_run: bool = False, vocabulary: list[str | Path] | tuple = ()):
+        """Classify a registry export and store its firms and assignments (all-or-nothing)."""
+        import datetime as dt
+
+        from chainatlas.registry.pipeline import import_registry
+
+        day = date or dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+        report = import_registry(self.store, path, self.classify_context(vocabulary), date=day,
+                                 publisher=publisher, engine=engine, mapping=mapping,
+                                 skip_invalid=skip_invalid, dry_run=dry_run)
+        self._forget()
+        return report
+
+    def registry_counts(self, level: str = "prefecture", region: str | None = None, chain: str | None = None,
+                        min_score: float | None = None) -> Table:
+        """Registry producers (active, role producer, score ≥ min_score) per region × node."""
+        from chainatlas.analysis.classify import MIN_SCORE
+        from chainatlas.store.registry import registry_counts
+
+        score = MIN_SCORE if min_score is None else min_score
+        regions = [self.resolve_region(region)] if region else None
+        nodes = list(self.chain(chain).nodes["id"]) if chain else None
+        df = registry_counts(self.store, level, score, regions, nodes) if self._has_registry() else \
+            pd.DataFrame(columns=["region", "node_id", "firms"])
+        return Table(f"registry producers per {level} × node (score ≥ {score})", df)
+
+    def registry_doubtful(self, region: str | None = None, node: str | None = None, below: float = 0.6) -> Table:
+        """Assignments scoring below ``below``: the ones worth a look before they are trusted."""
+        from chainatlas.store.registry import doubtful
+
+        regions = [self.resolve_region(region)] if region else None
+        nodes = [self.resolve_node(node)] if node else None
+        df = doubtful(self.store, regions, nodes, below) if self._has_registry() else pd.DataFrame()
+        return Table(f"assignments scoring below {below}", df)
+
+    def review_assignment(self, firm: str, node: str, decision: str, note: str = "") -> None:
+        """Keep a user's accept/reject of one assignment (it survives re-imports of the registry)."""
+        import datetime as dt
+
+        from chainatlas.store.registry import review
+
+        if decision not in ("accept", "reject"):
+            raise ChainAtlasError(f"decision must be accept or reject, not {decision!r}")
+        review(self.store, firm, self.resolve_node(node), decision, note, dt.date.today().isoformat())
+        self._forget()
+
+    def with_registry_firms(self, firms: pd.DataFrame, production: pd.DataFrame,
+                            min_score: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Curated firms and production plus registry producers in the same shapes.
+
+        A registry firm already curated (same credit code, else same name) is left out, so no firm
+        is counted twice; registry rows carry no quantities (they count as firms, never as output).
+        """
+        from chainatlas.analysis.classify import MIN_SCORE
+        from chainatlas.store.registry import registry_producers
+
+        if not self._has_registry():
+            return firms, production
+        found = registry_producers(self.store, MIN_SCORE if min_score is None else min_score)
+        if found.empty:
+            return firms, production
+        dates = dict(zip(self.tables["sources"]["id"], self.tables["sources"]["date"], strict=True))
+        ids = "registry:" + found["firm_id"]
+        extra_firms = pd.DataFrame({
+            "id": ids, "name_zh": found["name_zh"], "name_en": found["name_zh"], "region": found["region"],
+            "uscc": found["credit_code"], "source_id": found["firm_source_id"], "note": "registry export",
+            "province": found["province"], "prefecture": found["prefecture"], "county": found["county"],
+        }).drop_duplicates("id")
+        years = found["source_id"].map(lambda s: int(str(dates.get(s) or "0")[:4] or 0))
+        extra_prod = pd.DataFrame({
+            "enterprise_id": ids, "node_id": found["node_id"], "year": years.astype("Int64"),
+            "capacity": np.nan, "output": np.nan, "revenue": np.nan, "source_id": found["source_id"],
+            "note": "registry producer, score " + found["score"].round(2).astype(str),
+        })
+        return (pd.concat([firms, extra_firms], ignore_index=True),
+                pd.concat([production, extra_prod], ignore_index=True))
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from chainatlas.cli.classify import import_registry_file
+from chainatlas.cli.classify import register as register_registry_commands
 from chainatlas.cli.common import (
     STATE,
     atlas,
@@ -77,6 +79,8 @@ def import_(kind: Annotated[str, typer.Argument(help="regions, sources, chains, 
             dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
             json: JsonOpt = False) -> None:
     """Import a file (all-or-nothing; records with an existing id are replaced)."""
+    if kind.strip().lower() == "registry":  # a registry export: classified onto nodes, then stored
+        return import_registry_file(file, map_, skip_invalid, dry_run, json)
     a = atlas(write=True)
     with spinner(f"validating and importing {file}…", disable=json):
         report = a.import_file(kind, file, mapping=parse_pairs(map_, "--map"), constants=parse_pairs(set_, "--set"),
@@ -433,3 +437,4 @@ _register_brief(app)
 from chainatlas.cli.extract import extract as _extract  # noqa: E402  (a command in its own module)
 
 app.command("extract")(_extract)
+register_registry_commands(app)

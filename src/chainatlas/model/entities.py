@@ -248,6 +248,49 @@ _spec(
     Field("note"),
 )
 
+ASSIGNMENT_ROLES = ("producer", "trader", "service", "other")
+REVIEW_DECISIONS = ("accept", "reject")
+
+_spec(
+    "registry_firms", "registry_firms", ("id",),
+    "Firms of a registry export (企查查 / 天眼查 / credit system lists), imported with `import registry`.",
+    Field("id", required=True, help="the unified social credit code, or 'name:<name>' when the row has none"),
+    Field("name_zh", required=True),
+    Field("credit_code", help="unified social credit code (统一社会信用代码)"),
+    Field("region", required=True, references="regions", help="current code resolved from the address"),
+    Field("region_from", help="address | credit-code | credit-code-prefecture"),
+    Field("address"),
+    Field("industry", help="registered industry (国标行业) as exported"),
+    Field("status", help="registration status (登记状态) as exported"),
+    Field("active", "bool", help="status says the firm operates (存续/在业/开业)"),
+    Field("founded"),
+    Field("capital"),
+    Field("source_id", required=True, references="sources"),
+    Field("row", "int", help="the data row of the export, from 1"),
+)
+_spec(
+    "assignments", "assignments", ("firm_id", "node_id"),
+    "Registry firm × chain node assignments made by the classifier (企业挂链).",
+    Field("firm_id", required=True, references="registry_firms"),
+    Field("node_id", required=True, references="nodes"),
+    Field("role", required=True, choices=ASSIGNMENT_ROLES),
+    Field("score", "float", required=True, help="0-1; producers at or above the declared minimum are counted"),
+    Field("evidence", help="matched terms, where they were found, industry code, negations"),
+    Field("source_id", required=True, references="sources"),
+)
+_spec(
+    "assignment_reviews", "assignment_reviews", ("firm_id", "node_id"),
+    "A user's accept/reject of an assignment; kept apart so re-importing the registry never loses it.",
+    Field("firm_id", required=True, references="registry_firms"),
+    Field("node_id", required=True, references="nodes"),
+    Field("decision", required=True, choices=REVIEW_DECISIONS),
+    Field("note"),
+    Field("date"),
+)
+# Registry kinds are written by `import registry` (chainatlas.store.registry), not with the reference
+# tables: they can hold millions of rows, which the facade never reads whole.
+REGISTRY_KINDS = ("registry_firms", "assignments", "assignment_reviews")
+
 # Order in which kinds must be loaded so references resolve (plausibility rules name indicators).
 LOAD_ORDER = [
     "sources", "regions", "chains", "nodes", "chain_nodes", "links", "indicators", "plausibility",
