@@ -32,7 +32,7 @@ def test_a_billion_tonnes_of_primary_aluminium_is_refused(atlas, tmp_path):
     message = _refused(atlas, "production", tmp_path / "prod.csv",
                        PROD + "xinfa-group,aluminium.primary,2023,,1000000000,t,,,fm-gsxt,typo\n")
     assert "prod.csv row 1 field 'output'" in message
-    assert "national output of aluminium.primary in 2023 (4.1594e+07 t)" in message
+    assert "national output of aluminium.primary in 2023 (4.159e+07 t)" in message
 
 
 def test_a_six_millimetre_battery_foil_is_refused(atlas, tmp_path):

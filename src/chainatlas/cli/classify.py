@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from chainatlas.cli.common import atlas, console, emit_json, frame_table, handled, parse_pairs
+from chainatlas.cli.common import atlas, console, emit_json, frame_table, handled, parse_pairs, spinner
 
 MapOpt = Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN: read a registry field "
                                                   "(name, credit_code, address, industry, scope, capital, "
@@ -27,9 +26,7 @@ def classify(file: Annotated[Path, typer.Argument(help="Registry export: CSV (UT
              map_: MapOpt = None, vocabulary: VocabOpt = None,
              json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False) -> None:
     """Put a registry export's firms onto chain nodes (企业挂链): one row per firm × node with evidence."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
-                  disable=json) as bar:
-        bar.add_task(f"classifying {file}…", total=None)
+    with spinner(f"classifying {file}…", disable=json):
         summary = atlas().classify_registry(file, out, engine=engine, mapping=parse_pairs(map_, "--map"),
                                             vocabulary=vocabulary or (), workers=workers)
     if json:
@@ -43,9 +40,7 @@ def import_registry_file(file: Path, map_: list[str] | None, skip_invalid: bool,
                          json: bool) -> None:
     """``chainatlas import registry FILE``: classify and store, all-or-nothing unless --skip-invalid."""
     a = atlas(write=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
-                  disable=json) as bar:
-        bar.add_task(f"classifying and importing {file}…", total=None)
+    with spinner(f"classifying and importing {file}…", disable=json):
         report = a.import_registry(file, mapping=parse_pairs(map_, "--map"), skip_invalid=skip_invalid,
                                    dry_run=dry_run)
     if json:
