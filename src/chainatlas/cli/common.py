@@ -147,3 +147,13 @@ def parse_list(text: str | None, what: str) -> list[str] | None:
     if not items:
         raise typer.BadParameter(f"{what} names nothing; give comma-separated names or codes, or leave it out")
     return items
+
+
+def emit_table_result(result: Any, csv: Path | None, json: bool) -> bool:
+    """Write ``result.to_frame()`` to ``--csv`` and print ``--json``; True when the JSON was the output."""
+    if csv is not None:
+        result.to_frame().to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+    if json:
+        emit_json(result.to_dict())
+    return json

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainatlas.cli.common import atlas, console, emit_json, frame_table, handled
+from chainatlas.cli.common import atlas, console, emit_table_result, frame_table, handled
 
 app = typer.Typer(help="Input-output multipliers and linkages (NBS national tables, regionalised by LQ).",
                   no_args_is_help=True)
@@ -46,11 +46,7 @@ def multipliers(region: Annotated[str | None, typer.Option("--region", "-r", hel
                 ) -> None:
     """Output, value-added and compensation multipliers (with their δ band), linkages and key sectors."""
     result = atlas().io(region, year, method.lower(), delta, forward, chain)
-    if csv is not None:
-        result.to_frame().to_csv(csv, index=False)
-        console.print(f"wrote {csv}")
-    if json:
-        emit_json(result.to_dict())
+    if emit_table_result(result, csv, json):
         return
     console.print(repr(result).split("\n  top sectors")[0], markup=False)
     frame = _display(result.sectors.sort_values("output_multiplier", ascending=False).head(top))

@@ -14,6 +14,7 @@ from chainatlas.cli.common import (
     atlas,
     console,
     emit_json,
+    emit_table_result,
     frame_table,
     handled,
     parse_list,
@@ -415,11 +416,7 @@ def complexity(level: Annotated[str, typer.Option("--level", help="province, pre
         result = atlas().complexity(level, measure, variant, chain, year)
     except ValueError as exc:  # unknown variant
         raise typer.BadParameter(str(exc)) from exc
-    if csv is not None:
-        result.to_frame().to_csv(csv, index=False)
-        console.print(f"wrote {csv}")
-    if json:
-        emit_json(result.to_dict())
+    if emit_table_result(result, csv, json):
         return
     console.print(repr(result), markup=False)
     regions = result.regions_frame().sort_values("eci", ascending=False).head(20)
