@@ -50,7 +50,7 @@ def test_reasons_state_recorded_facts_with_year_and_source():
                      candidates=candidates())
     r = t.targets.set_index("id")
     assert "capacity 20,000 t (2023, s2)" in r.loc["rival", "reason_en"]
-    assert "its foil has cathode (made here) as a recorded input" in r.loc["rival", "reason_en"]
+    assert "the chain graph records cathode, made here, as an input of its foil" in r.loc["rival", "reason_en"]
     assert "其集团已在本省设厂" in r.loc["rival", "reason_zh"] and "同省" in r.loc["rival", "reason_zh"]
     assert "output 8,000 t (2023, s3)" in r.loc["far", "reason_en"] and "listed (SH600001)" in r.loc["far", "reason_en"]
     assert "km away" in r.loc["far", "reason_en"]

@@ -76,12 +76,14 @@ def _links_text(pairs: pd.DataFrame, links: pd.DataFrame, local_nodes: set[str],
     feeds = pairs.merge(links[links["target_node"].isin(local)], left_on="node_id", right_on="source_node")
     feeds = feeds.assign(en="its " + feeds["node_id"] + " is a recorded input of " + feeds["target_node"]
                          + " made here",
-                         zh="其" + feeds["node_id"].map(names_zh) + "是本地" + feeds["target_node"].map(names_zh)
-                         + "的投入品（图谱记录）")
+                         zh="产业链图谱中其" + feeds["node_id"].map(names_zh) + "是本地"
+                         + feeds["target_node"].map(names_zh) + "的投入品")
     uses = pairs.merge(links[links["source_node"].isin(local)], left_on="node_id", right_on="target_node")
-    uses = uses.assign(en="its " + uses["node_id"] + " has " + uses["source_node"] + " (made here) as a recorded input",
-                       zh="其" + uses["node_id"].map(names_zh) + "以本地" + uses["source_node"].map(names_zh)
-                       + "为投入品（图谱记录）")
+    # a statement about the chain graph and the region, not about the firm's purchases
+    uses = uses.assign(en="the chain graph records " + uses["source_node"] + ", made here, as an input of its "
+                       + uses["node_id"],
+                       zh="产业链图谱中其" + uses["node_id"].map(names_zh) + "的投入品"
+                       + uses["source_node"].map(names_zh) + "本地有生产")
     both = pd.concat([feeds[["enterprise_id", "en", "zh"]], uses[["enterprise_id", "en", "zh"]]], ignore_index=True)
     both = both.drop_duplicates().sort_values(["enterprise_id", "en"])
     both = both[both.groupby("enterprise_id").cumcount() < 3]
