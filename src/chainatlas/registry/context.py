@@ -34,12 +34,24 @@ class ClassifyContext:
 
 
 def renamed_codes(root: Path | None = None) -> dict[str, str]:
-    """Retired region codes → current codes (``regions_renamed.csv``)."""
-    path = (root or data_dir()) / "regions_renamed.csv"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as fh:
-        return {r["old_code"]: r["code"] for r in csv.DictReader(fh)}
+    """Retired region codes → current codes.
+
+    Two declared sources: ``region_changes.csv`` (written by ``tools/build_regions.py`` from the
+    county refresh; a row without a new code was abolished without a single successor and is skipped)
+    and ``regions_renamed.csv`` (older changes that registry records and credit codes still carry,
+    e.g. 邹平县 371626 → 371681 in 2018), which wins where both name a code.
+    """
+    folder = root or data_dir()
+    out: dict[str, str] = {}
+    changes = folder / "region_changes.csv"
+    if changes.exists():
+        with changes.open(encoding="utf-8") as fh:
+            out.update({r["old_code"]: r["new_code"] for r in csv.DictReader(fh) if r.get("new_code")})
+    renamed = folder / "regions_renamed.csv"
+    if renamed.exists():
+        with renamed.open(encoding="utf-8") as fh:
+            out.update({r["old_code"]: r["code"] for r in csv.DictReader(fh)})
+    return out
 
 
 def build_context(regions: list[dict], vocabulary_files: list[str | Path] = (),
