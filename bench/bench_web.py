@@ -33,6 +33,16 @@ SERVER = ("import sys, uvicorn; from pathlib import Path; from chainatlas.web.ap
 CACHED = ["/", "/chains/aluminium", "/regions/371600/chains/aluminium", "/regions/371600.json", "/static/app-1.css"]
 
 
+
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start every client thread, wait for all of them; the wall time in seconds."""
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -159,12 +169,7 @@ def mixed(port: int, db: Path, clients: int, seconds: float, probes: int, think:
                for _ in range(clients)]
     threads += [threading.Thread(target=cached_client, args=(port, stop, cached_ms, cached_errors, i, think))
                 for i in range(probes)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = run_threads(threads)
     ms = [v * 1000 for v in cached_ms]
     print(f"\nmixed: {clients} clients asking new region × chain diagnoses for {seconds:.0f} s while {probes} "
           f"browse cached pages and static files (one every {think * 1000:.0f} ms each)")
@@ -237,12 +242,7 @@ def cached_scenario(port: int, args: argparse.Namespace) -> None:
     stop = time.monotonic() + args.seconds
     threads = [threading.Thread(target=client, args=(port, args.path, stop, latencies, errors, args.distinct))
                for _ in range(args.clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = run_threads(threads)
     ms = [v * 1000 for v in latencies]
     print(f"GET {args.path}{' (a distinct URL per request)' if args.distinct else ''}: {args.clients} clients for "
           f"{args.seconds:.0f} s on 127.0.0.1 (uvicorn, 1 process)")

@@ -69,3 +69,13 @@ def gaz():
     from chainatlas.extract.gazetteer import reference_gazetteer
 
     return reference_gazetteer()
+
+
+@pytest.fixture()
+def writable_shipped(shipped_db, tmp_path):
+    """A private writable copy of the shipped atlas (for tests that import into it)."""
+    path = tmp_path / "shipped-copy.duckdb"
+    shutil.copy(shipped_db, path)
+    atlas = open_atlas(path)
+    yield atlas
+    atlas.close()

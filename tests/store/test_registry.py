@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -38,12 +37,8 @@ BINZHOU = [
 
 
 @pytest.fixture()
-def store_copy(shipped_db, tmp_path):
-    path = tmp_path / "atlas.duckdb"
-    shutil.copy(shipped_db, path)
-    atlas = open_atlas(path)
-    yield atlas
-    atlas.close()
+def store_copy(writable_shipped):
+    return writable_shipped
 
 
 def test_credit_code_check_character():
