@@ -17,6 +17,7 @@ import pandas as pd
 from chainatlas.analysis.graph import STAGES
 from chainatlas.model import magnitude
 from chainatlas.model.units import UnitError, is_known, parse_unit
+from chainatlas.model.values import is_missing
 from chainatlas.results import Result
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -59,9 +60,6 @@ class CheckReport(Result):
         return f"CheckReport(ok={self.ok}, errors={len(self.errors)}, warnings={len(self.findings) - len(self.errors)})"
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
-
 
 def check_atlas(t: dict[str, pd.DataFrame]) -> CheckReport:
     """Run every rule over the atlas tables (``t[kind]`` as returned by the store)."""
@@ -84,18 +82,18 @@ def check_atlas(t: dict[str, pd.DataFrame]) -> CheckReport:
         nid = rec["id"]
         if rec["stage"] not in STAGES:
             err("staged", nid, f"node {nid} has no valid stage ({rec['stage']!r})")
-        if _blank(rec["name_zh"]) or not _CJK.search(str(rec["name_zh"])):
+        if is_missing(rec["name_zh"], blank_text=True) or not _CJK.search(str(rec["name_zh"])):
             err("bilingual", nid, f"node {nid} lacks a Chinese name")
-        if _blank(rec["name_en"]) or _CJK.search(str(rec["name_en"])):
+        if is_missing(rec["name_en"], blank_text=True) or _CJK.search(str(rec["name_en"])):
             err("bilingual", nid, f"node {nid} lacks an English name")
         if not is_known(rec["unit"]):
             err("units", nid, f"node {nid} has an unknown unit {rec['unit']!r}")
-        if not _blank(rec["unit_value"]):
+        if not is_missing(rec["unit_value"], blank_text=True):
             for col in ("unit_value_unit", "unit_value_year", "unit_value_source"):
-                if _blank(rec[col]):
+                if is_missing(rec[col], blank_text=True):
                     err("sourced", nid, f"node {nid}: unit value {rec['unit_value']} lacks {col}")
     for rec in links.to_dict(orient="records"):
-        if not _blank(rec["coefficient"]) and _blank(rec["source_id"]):
+        if not is_missing(rec["coefficient"], blank_text=True) and is_missing(rec["source_id"], blank_text=True):
             err("sourced", f"{rec['source_node']}→{rec['target_node']}", "input coefficient without a source")
 
     members = t["chain_nodes"]
@@ -112,16 +110,16 @@ def check_atlas(t: dict[str, pd.DataFrame]) -> CheckReport:
         if rec["region"] not in regions:
             err("regions", rec["id"], f"enterprise {rec['id']} names unknown region {rec['region']!r}")
         for lang in ("name_zh", "name_en"):
-            if _blank(rec[lang]):
+            if is_missing(rec[lang], blank_text=True):
                 err("bilingual", rec["id"], f"enterprise {rec['id']} lacks {lang}")
 
     prod = t["production"]
     for rec in prod.to_dict(orient="records"):
         subject = f"{rec['enterprise_id']}×{rec['node_id']}×{rec['year']}"
-        has_qty = not _blank(rec["capacity"]) or not _blank(rec["output"])
+        has_qty = not is_missing(rec["capacity"], blank_text=True) or not is_missing(rec["output"], blank_text=True)
         if has_qty and not is_known(rec["quantity_unit"]):
             err("units", subject, f"production {subject} has capacity/output without a known unit")
-        if not _blank(rec["revenue"]) and not is_known(rec["revenue_unit"]):
+        if not is_missing(rec["revenue"], blank_text=True) and not is_known(rec["revenue_unit"]):
             err("units", subject, f"production {subject} has revenue without a known unit")
 
     sources = set(t["sources"]["id"])
@@ -163,7 +161,7 @@ def _plausibility(t: dict[str, pd.DataFrame]) -> list[Finding]:
             continue
         value = rec["value"] * factor
         low, high = rec["min"], rec["max"]
-        if (not _blank(low) and value < low) or (not _blank(high) and value > high):
+        if (not is_missing(low, blank_text=True) and value < low) or (not is_missing(high, blank_text=True) and value > high):
             found.append(Finding(
                 "error", "plausible", rec["node"],
                 f"{rec['node']} {rec['indicator']} {rec['value']:g} {rec['unit']} ({rec['subject_kind']} "
@@ -174,10 +172,10 @@ def _plausibility(t: dict[str, pd.DataFrame]) -> list[Finding]:
         m = obs.merge(indicators[["id", "unit", "min", "max"]], left_on="indicator", right_on="id",
                       suffixes=("", "_ind"))
         for rec in m.to_dict(orient="records"):
-            if _blank(rec["unit_ind"]) or rec["unit"] != rec["unit_ind"]:
+            if is_missing(rec["unit_ind"], blank_text=True) or rec["unit"] != rec["unit_ind"]:
                 continue
             low, high = rec["min"], rec["max"]
-            if (not _blank(low) and rec["value"] < low) or (not _blank(high) and rec["value"] > high):
+            if (not is_missing(low, blank_text=True) and rec["value"] < low) or (not is_missing(high, blank_text=True) and rec["value"] > high):
                 found.append(Finding(
                     "error", "plausible", str(rec["subject_id"]),
                     f"{rec['subject_kind']} {rec['subject_id']} {rec['indicator']} {rec['value']:g} {rec['unit']} "
@@ -232,4 +230,4 @@ def _magnitudes(t: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 def _fmt(value: object) -> str:
-    return "" if _blank(value) else f"{value:g}"
+    return "" if is_missing(value, blank_text=True) else f"{value:g}"

@@ -43,9 +43,10 @@ import numpy as np
 import pandas as pd
 
 from chainatlas.analysis.settings import DiagnosisSettings
+from chainatlas.model.entities import LEVELS
+from chainatlas.model.values import is_missing
 from chainatlas.results import Result, jsonable
 
-LEVELS = ("province", "prefecture", "county")
 NATION = "100000"
 STATUSES = ("strong", "present", "weak", "missing", "unknown")
 EVIDENCE = ("official share", "official statistic", "firm output sum", "firm count", "none")
@@ -529,7 +530,7 @@ def rule_text(rec: dict, s: DiagnosisSettings) -> str:
     share = rec.get("national_share")
     comp = rec.get("share_comparator") or "="
     base = rec.get("baseline_share")
-    has_base = base is not None and not _isnan(base) and base > 0
+    has_base = base is not None and not is_missing(base) and base > 0
     if code.startswith("share") and code != "share-few-firms":
         shown = _pct(share, comp)
         if has_base:
@@ -539,7 +540,7 @@ def rule_text(rec: dict, s: DiagnosisSettings) -> str:
             if code == "share-weak":
                 return f"share {shown} < {s.weak_share_ratio:g}× {ref}"
             extra = ""
-            if not _isnan(rec.get("rank")) and rec.get("official") and rec["rank"] <= s.floor_rank and \
+            if not is_missing(rec.get("rank")) and rec.get("official") and rec["rank"] <= s.floor_rank and \
                     share < s.weak_share_ratio * base:
                 extra = f"; ranked {int(rec['rank'])} nationally on official figures (never below present)"
             return f"share {shown} against {ref}" + extra
@@ -587,7 +588,7 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
         note = ""
         if k:
             c = coef.get((path[k - 1], node))
-            if c is None or _isnan(c):
+            if c is None or is_missing(c):
                 if nodes.loc[path[k - 1], "unit"] == rec["unit"]:
                     c, assumed = 1.0, True
                 else:
@@ -599,7 +600,7 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
             if comparable:
                 factor *= float(c)
         uv = rec["unit_value"]
-        value = uv / factor if comparable and uv is not None and not _isnan(uv) else math.nan
+        value = uv / factor if comparable and uv is not None and not is_missing(uv) else math.nan
         if not comparable and not note:
             note = "not comparable (an earlier step is)"
         rows.append({"step": k, "node_id": node, "name_zh": rec["name_zh"], "name_en": rec["name_en"],
@@ -615,14 +616,6 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
     df["value_unit"] = f"yuan per {nodes.loc[path[0], 'unit']} of {path[0]}"
     return df
 
-
-def _isnan(v: object) -> bool:
-    if v is None:
-        return True
-    try:
-        return math.isnan(float(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[str, tuple[float, object]],
@@ -640,14 +633,14 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
         return {"base_node": None, "reason": "the region has no output figure on this path"}
     base = steps[base_index]
     q0 = local_q[base["node_id"]]
-    if _isnan(base["value_per_start_unit"]):
+    if is_missing(base["value_per_start_unit"]):
         return {"base_node": base["node_id"], "reason": "the base node has no comparable unit value"}
     f0 = base["input_per_unit"]
     per_base = [st["value_per_start_unit"] * f0 for st in steps]
     today = q0 * per_base[base_index]
     for i in range(base_index + 1, len(steps)):
         q = local_q.get(steps[i]["node_id"], 0.0)
-        if q > 0 and not _isnan(per_base[i]) and not _isnan(per_base[i - 1]):
+        if q > 0 and not is_missing(per_base[i]) and not is_missing(per_base[i - 1]):
             today += q * steps[i]["input_per_unit"] / f0 * (per_base[i] - per_base[i - 1])
     out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": ladder.loc[base_index, "unit"],
            "today_value": today, "value_unit": "yuan", "scenario_share": s.scenario_share, "scenarios": []}
@@ -655,14 +648,14 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
         j = base_index + k
         if j >= len(steps):
             break
-        if _isnan(per_base[j]):
+        if is_missing(per_base[j]):
             out["scenarios"].append({"steps": k, "node_id": steps[j]["node_id"], "value": None,
                                      "reason": steps[j]["note"] or "no unit value"})
             continue
         converted, bound = s.scenario_share * q0, f"scenario_share {s.scenario_share:.0%} of local output"
         nxt = steps[base_index + 1]
         nat, nat_year = national_q.get(nxt["node_id"], (math.nan, None))
-        if not _isnan(nat) and nat > 0 and not _isnan(nxt["input_per_unit"]):
+        if not is_missing(nat) and nat > 0 and not is_missing(nxt["input_per_unit"]):
             cap = nat * nxt["input_per_unit"] / f0  # the next link's national output, in base units
             if cap < converted:
                 converted = cap
@@ -673,7 +666,7 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
         out["scenarios"].append({"steps": k, "node_id": steps[j]["node_id"], "converted_base": converted,
                                  "bound": bound, "value": today + gain, "gain_over_today": gain})
     last = len(steps) - 1
-    if last > base_index and not _isnan(per_base[last]):
+    if last > base_index and not is_missing(per_base[last]):
         out["full_path_value"] = q0 * per_base[last]
         out["captured_share"] = today / out["full_path_value"] if out["full_path_value"] > 0 else None
     return out
@@ -732,7 +725,7 @@ class Diagnosis(Result):
         else:
             lines.append("  baseline: no figure for the region's share of the national economy; absolute cut-offs")
         for rec in self.nodes.to_dict(orient="records"):
-            share = "" if _isnan(rec["national_share"]) else \
+            share = "" if is_missing(rec["national_share"]) else \
                 f" share {_pct(rec['national_share'], rec['share_comparator'])} ({int(rec['share_year'])})"
             rank = "" if rec["rank"] is None else f" rank {rec['rank']}/{rec['regions_ranked']}"
             lines.append(f"  [{rec['status']:>7}] {rec['name_zh']} {rec['name_en']}: {rec['firms']} firm(s){share}"
@@ -805,7 +798,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     else:
         table["rule"] = [rule_text(r, s) for r in table.to_dict(orient="records")]
     for col in ("rank", "rank_by_firms", "quantity_year", "national_year", "share_year"):
-        table[col] = pd.Series([None if _isnan(v) else int(v) for v in table[col]], index=table.index, dtype=object)
+        table[col] = pd.Series([None if is_missing(v) else int(v) for v in table[col]], index=table.index, dtype=object)
     firms = _local_firms(facts, code, level)
     firm_sources = firms.dropna(subset=["source_id"]).groupby("node_id")["source_id"].agg(lambda v: sorted(set(v)))
     nat_firm_sources = facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
@@ -854,7 +847,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
                                                strict=True)}
     nat_latest = facts.national
     for n in nat_latest.index:  # the scenario bound: the next link's latest national figure
-        if _isnan(national_q.get(n, (math.nan,))[0]):
+        if is_missing(national_q.get(n, (math.nan,))[0]):
             national_q[n] = (nat_latest.loc[n, "national_quantity"], nat_latest.loc[n, "national_year"])
     value_paths = []
     for path, ladder in facts.ladders:

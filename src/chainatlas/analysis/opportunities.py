@@ -32,6 +32,7 @@ import pandas as pd
 
 from chainatlas.analysis.settings import check_weights as _check_declared
 from chainatlas.analysis.settings import defaults
+from chainatlas.model.values import is_missing
 from chainatlas.results import Result, jsonable
 
 ACTIONS = {"strengthen": "强链", "supplement": "补链", "extend": "延链", "watch": "观望"}
@@ -53,9 +54,6 @@ COMPONENT_MEANING = {
     "openness": "1 − Herfindahl index of the node's firms across regions (0 = one region makes it all)",
 }
 
-
-def _nan(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 @dataclass
@@ -180,16 +178,16 @@ def score_candidates(
             coef = graph.edges[i, node].get("coefficient")
             irec = records.get(i, {})
             iuv = irec.get("unit_value", math.nan)
-            if _nan(coef) and irec.get("unit") != rec["unit"]:
+            if is_missing(coef) and irec.get("unit") != rec["unit"]:
                 iuv = math.nan  # no coefficient between different units: the cost is not comparable
-            coef = 1.0 if _nan(coef) else float(coef)
-            if _nan(iuv):
+            coef = 1.0 if is_missing(coef) else float(coef)
+            if is_missing(iuv):
                 cost_known = False
             else:
                 cost += coef * float(iuv)
-            weights_in.append(coef * float(iuv) if not _nan(iuv) else 1.0)
+            weights_in.append(coef * float(iuv) if not is_missing(iuv) else 1.0)
             covered.append(i in present)
-        uplift = (float(uv) - cost) if not _nan(uv) and (cost_known or not inputs) else math.nan
+        uplift = (float(uv) - cost) if not is_missing(uv) and (cost_known or not inputs) else math.nan
         input_cov = (sum(wt for wt, c in zip(weights_in, covered, strict=True) if c) / sum(weights_in)
                      if inputs else 0.0)
         if outputs:
@@ -202,7 +200,7 @@ def score_candidates(
             "stage": rec["stage"], "status": st, "action": classify_action(node, st, graph, present),
             "unit": rec["unit"], "unit_value": uv, "uplift_per_unit": uplift,
             "density": float(density.get(node, 0.0)), "input_coverage": input_cov, "market": market,
-            "concentration": hhi, "openness": 0.5 if _nan(hhi) else 1.0 - hhi,
+            "concentration": hhi, "openness": 0.5 if is_missing(hhi) else 1.0 - hhi,
             "distance": 1.0 - float(density.get(node, 0.0)),
             "inputs_local": [i for i, c in zip(inputs, covered, strict=True) if c],
             "inputs_missing": [i for i, c in zip(inputs, covered, strict=True) if not c],

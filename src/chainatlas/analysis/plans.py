@@ -13,6 +13,7 @@ import pandas as pd
 
 from chainatlas.errors import ChainAtlasError
 from chainatlas.model.units import convert
+from chainatlas.model.values import is_missing
 
 COLUMNS = ["region", "region_name_zh", "park", "indicator", "indicator_name_zh", "node_id", "comparator", "target",
            "unit", "target_year", "target_source", "actual", "actual_comparator", "actual_year", "actual_source",
@@ -20,9 +21,6 @@ COLUMNS = ["region", "region_name_zh", "park", "indicator", "indicator_name_zh",
 STATUS_ZH = {"met": "已达成 met", "not met": "未达成 not met", "unknown": "无实际数 no actual figure",
              "open": "未到期 in progress"}
 
-
-def _blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or str(v) == ""
 
 
 def _met(comparator: str, actual: float, target: float) -> bool:
@@ -53,14 +51,14 @@ def plan_progress(targets: pd.DataFrame, actuals: pd.DataFrame, indicator_names:
     if len(acts):
         acts["node_id"] = acts["node_id"].fillna("")
     for t in targets.to_dict(orient="records"):
-        node = "" if _blank(t.get("node_id")) else t["node_id"]
+        node = "" if is_missing(t.get("node_id"), blank_text=True) else t["node_id"]
         rec = {"region": t["region"], "region_name_zh": rnames.get(t["region"], t["region"]),
-               "park": "" if _blank(t.get("park")) else t["park"], "indicator": t["indicator"],
+               "park": "" if is_missing(t.get("park"), blank_text=True) else t["park"], "indicator": t["indicator"],
                "indicator_name_zh": names.get(t["indicator"], t["indicator"]), "node_id": node,
                "comparator": t.get("comparator") or ">=", "target": float(t["target"]), "unit": t["unit"],
                "target_year": int(t["target_year"]), "target_source": t.get("source_id"),
                "actual": math.nan, "actual_comparator": "", "actual_year": None, "actual_source": None,
-               "progress": math.nan, "status": "unknown", "note": "" if _blank(t.get("note")) else t["note"]}
+               "progress": math.nan, "status": "unknown", "note": "" if is_missing(t.get("note"), blank_text=True) else t["note"]}
         match = acts[(acts["region"] == t["region"]) & (acts["indicator"] == t["indicator"])
                      & (acts["node_id"] == node)] if len(acts) else acts
         if len(match):
@@ -71,7 +69,7 @@ def plan_progress(targets: pd.DataFrame, actuals: pd.DataFrame, indicator_names:
                 rec["note"] = (rec["note"] + "; " if rec["note"] else "") + f"actual not comparable: {exc}"
                 value = math.nan
             if not math.isnan(value):
-                ac = "" if _blank(a.get("comparator")) else str(a["comparator"])
+                ac = "" if is_missing(a.get("comparator"), blank_text=True) else str(a["comparator"])
                 rec.update(actual=value, actual_comparator=ac, actual_year=int(a["year"]),
                            actual_source=a["source_id"], progress=value / rec["target"] if rec["target"] else math.nan)
                 met = _met(rec["comparator"], value, rec["target"])

@@ -21,6 +21,7 @@ class Stage(StrEnum):
 
 STAGE_ORDER = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
 REGION_LEVELS = ("country", "province", "prefecture", "county")
+LEVELS = REGION_LEVELS[1:]  # the levels a region is diagnosed, ranked and compared at (the nation is the reference)
 SUBJECT_KINDS = ("region", "enterprise", "node")
 COMPARATORS = ("=", ">=", ">", "<=", "<", "~")
 YEAR_RANGE = (1949, 2100)  # years a figure may be of: imports, the CLI's --year and the web's ?year= agree

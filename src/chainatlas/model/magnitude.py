@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chainatlas.model.units import UnitError, parse_unit
+from chainatlas.model.values import is_missing
 
 NATION = "100000"
 # rounding in published tables (13.3 % of 41.59 Mt…) may put a figure a hair above the total
@@ -45,8 +46,6 @@ def _num(value: float) -> str:
     return f"{value:,.6g}"
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value == ""
 
 
 def national_caps(observations: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +149,7 @@ def outside_plausible_range(observations: pd.DataFrame, ranges: pd.DataFrame) ->
             out.append(Breach(r["row"], "unit", r["unit"], f"a unit comparable with {r['unit_range']}", "plausible"))
             continue
         value = r["value"] * given.factor / target.factor
-        if (not _blank(r["min"]) and value < r["min"]) or (not _blank(r["max"]) and value > r["max"]):
+        if (not is_missing(r["min"], blank_text=True) and value < r["min"]) or (not is_missing(r["max"], blank_text=True) and value > r["max"]):
             out.append(Breach(r["row"], "value", f"{r['value']:g} {r['unit']}", bound, "plausible"))
     return out
 
@@ -163,4 +162,4 @@ def unknown_indicators(ranges: pd.DataFrame, known: set[str]) -> list[Breach]:
 
 
 def _range(low: object, high: object) -> str:
-    return f"{'' if _blank(low) else _num(low)}–{'' if _blank(high) else _num(high)}"
+    return f"{'' if is_missing(low, blank_text=True) else _num(low)}–{'' if is_missing(high, blank_text=True) else _num(high)}"

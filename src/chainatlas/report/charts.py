@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 
+from chainatlas.model.values import is_missing
+
 STATUS_COLOURS = {"strong": "#1a9850", "present": "#91cf60", "weak": "#fdae61", "missing": "#e0e0e0",
                   "unknown": "#ffffff"}
 STATUS_LABELS = {"strong": "强 strong", "present": "有 present", "weak": "弱 weak", "missing": "缺 missing",
@@ -21,8 +23,6 @@ EVIDENCE_LABELS = {"official share": "官方份额 official share", "official st
 STAGE_LABELS = {"upstream": "上游 upstream", "midstream": "中游 midstream", "downstream": "下游 downstream"}
 
 
-def _nan(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def chain_map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, firms: pd.DataFrame | None = None,
@@ -80,7 +80,7 @@ def chain_map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, 
         dash = ' stroke-dasharray="4 3"' if status in ("missing", "unknown") else ""
         label_zh = html.escape(str(rec.get("name_zh", node)))[:14]
         label_en = html.escape(str(rec.get("name_en", "")))[:26]
-        badge = "" if _nan(count) or count is None else f'<text x="{x + box_w - 6}" y="{y + 15}" class="badge" ' \
+        badge = "" if is_missing(count) or count is None else f'<text x="{x + box_w - 6}" y="{y + 15}" class="badge" ' \
                                                            f'text-anchor="end">{int(count)}</text>'
         open_a, close_a = "", ""
         if link_prefix:
@@ -121,7 +121,7 @@ def sankey(diagnosis_dict: dict) -> dict | None:
                 continue
             seen.add((a, b))
             value = nodes[b].get("output_value")
-            if _nan(value) or not value:
+            if is_missing(value) or not value:
                 continue
             src.append(idx(a))
             dst.append(idx(b))
@@ -163,7 +163,7 @@ def ladder_bars(value_paths: list[dict]) -> dict | None:
             continue
         start_rec = rows[0]
         for r in rows[1:]:
-            if _nan(r["uplift_over_start"]):
+            if is_missing(r["uplift_over_start"]):
                 if r.get("comparable") is False:
                     skipped.add(r["name_en"])
             elif r["node_id"] not in uplift:
@@ -242,7 +242,7 @@ def quadrant(opportunities: dict) -> dict | None:
     points = opportunities.get("quadrant", {}).get("points") or []
     if not points:
         return None
-    sizes = [p["size"] for p in points if not _nan(p["size"]) and p["size"]]
+    sizes = [p["size"] for p in points if not is_missing(p["size"]) and p["size"]]
     top = max(sizes) if sizes else 1.0
     data = []
     for action, label in (("strengthen", "强链 strengthen"), ("supplement", "补链 supplement"),
@@ -257,7 +257,7 @@ def quadrant(opportunities: dict) -> dict | None:
             "customdata": [f"{p['name_zh']} {p['name_en']}" for p in pts],
             "hovertemplate": "%{customdata}<br>relatedness %{x:.2f}<br>value uplift %{y:.2f}<extra></extra>",
             "marker": {"color": ACTION_COLOURS[action], "opacity": 0.75,
-                       "size": [10 + 30 * math.sqrt(p["size"] / top) if not _nan(p["size"]) and p["size"] else 10
+                       "size": [10 + 30 * math.sqrt(p["size"] / top) if not is_missing(p["size"]) and p["size"] else 10
                                 for p in pts]}})
     return {"data": data, "layout": {
         "title": {"text": "机会象限 Opportunity quadrant (bubble = national market)"}, "height": 460,

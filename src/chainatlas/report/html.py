@@ -6,12 +6,12 @@ The report reads only the results' ``to_dict()`` output, so it shows exactly the
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from importlib import resources
 
 import jinja2
 
+from chainatlas.model.values import is_missing
 from chainatlas.report import chainmap, charts
 from chainatlas.report.embed import script_json
 from chainatlas.results import jsonable
@@ -41,24 +41,22 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def _missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
 def pct(v: object, digits: int = 1) -> str:
-    return "" if _missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
+    return "" if is_missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
 
 
 def share(v: object, comparator: object = "=") -> str:
     """A share with its bound kept: "≥ 50.0%" for a lower bound such as 一半以上."""
-    if _missing(v):
+    if is_missing(v):
         return ""
     prefix = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(str(comparator or "="), "")
     return prefix + pct(v)
 
 
 def num(v: object, digits: int = 2) -> str:
-    if _missing(v):
+    if is_missing(v):
         return ""
     v = float(v)  # type: ignore[arg-type]
     return f"{v:,.{digits}f}"
@@ -66,7 +64,7 @@ def num(v: object, digits: int = 2) -> str:
 
 def yi(v: object) -> str:
     """Yuan → 亿元 (100 million yuan), the unit Chinese reports use for output values."""
-    return "" if _missing(v) else f"{float(v) / 1e8:,.2f}"  # type: ignore[arg-type]
+    return "" if is_missing(v) else f"{float(v) / 1e8:,.2f}"  # type: ignore[arg-type]
 
 
 def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict], region_names: dict[str, str],

@@ -15,6 +15,7 @@ import pandas as pd
 
 from chainatlas.errors import DataError
 from chainatlas.model.entities import LOAD_ORDER, SPECS
+from chainatlas.model.values import is_missing
 from chainatlas.store.db import Store
 from chainatlas.store.excel import excel_writer
 
@@ -93,9 +94,9 @@ def write_graph(graph: nx.DiGraph, path: str | Path, fmt: str | None = None) -> 
     fmt = (fmt or ("graphml" if path.suffix.lower() == ".graphml" else "json")).lower()
     clean = nx.DiGraph()
     for node, data in graph.nodes(data=True):
-        clean.add_node(node, **{k: v for k, v in data.items() if v is not None and not _nan(v)})
+        clean.add_node(node, **{k: v for k, v in data.items() if v is not None and not is_missing(v)})
     for a, b, data in graph.edges(data=True):
-        clean.add_edge(a, b, **{k: v for k, v in data.items() if v is not None and not _nan(v)})
+        clean.add_edge(a, b, **{k: v for k, v in data.items() if v is not None and not is_missing(v)})
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
         nx.write_graphml(clean, path)
@@ -105,7 +106,3 @@ def write_graph(graph: nx.DiGraph, path: str | Path, fmt: str | None = None) -> 
     else:
         raise DataError(f"unknown graph format {fmt!r}; graphml or json")
     return path
-
-
-def _nan(value: object) -> bool:
-    return isinstance(value, float) and math.isnan(value)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chainatlas.model.entities import SPECS
+from chainatlas.model.entities import LEVELS, SPECS
 from chainatlas.store.db import Store
-
-LEVELS = ("province", "prefecture", "county")
 
 
 def write_registry(store: Store, source: dict, firms: pd.DataFrame, assignments: pd.DataFrame) -> None:

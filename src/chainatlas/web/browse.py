@@ -10,14 +10,13 @@ import difflib
 
 import pandas as pd
 
+from chainatlas.model.entities import LEVELS
 from chainatlas.report import chainmap
 from chainatlas.results import jsonable
 from chainatlas.web import tables, tilegrid
 from chainatlas.web.endpoint import Ask, Page
 from chainatlas.web.errors import WebError
 from chainatlas.web.render import url
-
-LEVELS = ("province", "prefecture", "county")
 
 
 def _chain_id(ask: Ask, name: str) -> str:
