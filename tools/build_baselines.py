@@ -16,11 +16,15 @@ Sources (ids refer to ``sources/baselines.csv``):
   the census table's prefectures to the person for 25 provinces (a test checks this).
 - Provinces, GDP: China Statistical Yearbook 2021, table 3-9 -> ``bl-nbs-yearbook-2021-gdp``.
 - The nation, GDP: NBS annual GDP 2020 as published in 2021 -> ``bl-nbs-gdp-2020``.
-- Prefectures, GDP: the 2020 figure each city's statistics bureau published in its own
-  statistical communiqué (国民经济和社会发展统计公报) or press release, one source per city
-  (``PREFECTURE_GDP`` below). Only cities whose release could be read are listed; the rest stay
-  out until a source of the same year is found (tests report the coverage).
-Industrial value added is not in these sources and stays out likewise.
+- The nation, secondary-industry value added: the same NBS release -> ``bl-nbs-gdp-2020``.
+- Prefectures, GDP and (where printed) secondary-industry value added: the 2020 preliminary figures
+  each city's statistics bureau published in its statistical communiqué (国民经济和社会发展统计公报)
+  or press release, read directly, in a mirror or in a press report, a few in a third-party
+  compilation cross-checked as its source note says; one source per city (``PREFECTURE_GDP``
+  below). Only cities whose figures could be read are listed; the rest stay out until a source of
+  the same year is found (tests report the coverage).
+Industrial value added is not in these sources and stays out likewise; secondary-industry value
+added (industry + construction) is kept as its own indicator, never relabelled as industrial.
 
 Run: ``python tools/build_baselines.py [CENSUS_CSV]``.
 """
@@ -68,18 +72,48 @@ PROVINCE_GDP = {
 # NBS: 2020 GDP 1,015,986.2 亿元 (annual figure as published in 2021).
 NATION_GDP = 1015986.2
 
-# Prefecture GDP 2020, 亿元 at current prices, as first published by each city (初步核算 in the
-# city's communiqué); code -> (value, source id in sources/baselines.csv). Cities publish before
-# the provincial yearbook, so a later yearbook figure may differ slightly; each value is the one
-# its source prints.
+# NBS, same release as NATION_GDP: 2020 secondary-industry value added 384,255.3 亿元.
+NATION_SECONDARY = 384255.3
+
+# Prefecture GDP 2020 and, where the source prints the three-industry split, its secondary-industry
+# value added, both 亿元 at current prices as first published (初步核算, early 2021); code ->
+# (GDP, secondary or None, source id in sources/baselines.csv). Cities publish before the provincial
+# yearbook, so a later yearbook figure may differ slightly; each value is the one its source prints.
+# The source note says what kind of source it is: the city's own communiqué or release (read directly
+# or in a mirror), a press report of the bureau's release, or a third-party compilation (weakest;
+# kept only with a cross-check recorded in the note).
 PREFECTURE_GDP = {
-    "140100": (4153.25, "bl-taiyuan-release-2020"),     # 太原市统计局 release, two reprints agree
-    "140500": (1425.7, "bl-jincheng-bulletin-2020"),    # 晋城市统计局, 2021-03-25
-    "140600": (1100.5, "bl-shuozhou-release-2020"),     # 朔州市统计局 via 山西经济日报, 2021-02-07
-    "150200": (2787.4, "bl-baotou-bulletin-2020"),      # 包头市统计局, 2021-04-06
-    "150600": (3533.7, "bl-ordos-release-2020"),        # 353.37 billion yuan, 鄂尔多斯市统计局 via China Daily
-    "152900": (304.8, "bl-alxa-bulletin-2020"),         # 阿拉善盟统计局, 2021-03-09
-    "370100": (10140.9, "bl-jinan-bulletin-2020"),      # 济南市统计局/国家统计局济南调查队, 2021-04-02
+    # Shanxi
+    "140100": (4153.25, 1504.19, "bl-taiyuan-release-2020"),    # 太原市统计局 release, two reprints agree
+    "140400": (1711.6, None, "bl-changzhi-compilation-2020"),  # compilation; see its note
+    "140500": (1425.7, 762.9, "bl-jincheng-bulletin-2020"),     # 晋城市统计局, 2021-03-25
+    "140600": (1100.5, 440.4, "bl-shuozhou-release-2020"),      # 朔州市统计局 via 山西经济日报, 2021-02-07
+    # Inner Mongolia
+    "150200": (2787.4, 1153.0, "bl-baotou-bulletin-2020"),      # 包头市统计局, 2021-04-06
+    "150600": (3533.7, 2005.5, "bl-ordos-release-2020"),        # 353.37 / 200.55 billion yuan, via China Daily
+    "152900": (304.8, 173.6, "bl-alxa-bulletin-2020"),          # 阿拉善盟统计局, 2021-03-09
+    # Jiangsu
+    "320200": (12370.48, 5751.19, "bl-wuxi-bulletin-2020"),     # 无锡市统计局/调查队, 2021-02-24
+    "320400": (7805.3, 3616.2, "bl-changzhou-release-2020"),    # two reprints of the bureau's figures agree
+    "320500": (20170.5, 9385.6, "bl-suzhou-release-2020"),      # reprint of the bureau's preliminary figures
+    # Zhejiang
+    "330200": (12408.7, 5693.9, "bl-ningbo-bulletin-2020"),     # 宁波市统计局/调查队, 2021-02-24
+    "330400": (5509.52, 2861.09, "bl-jiaxing-release-2020"),    # preliminary; the final 5563.58 has no split
+    # Anhui
+    "340700": (1003.7, None, "bl-tongling-compilation-2020"),  # compilation; see its note
+    # Jiangxi
+    "360100": (5745.51, None, "bl-jiangxi-cities-compilation-2020"),
+    "360300": (963.60, 420.31, "bl-pingxiang-bulletin-2020"),   # 萍乡市统计局, 2021-04-07
+    "360400": (3240.5, None, "bl-jiangxi-cities-compilation-2020"),
+    "360600": (982.66, None, "bl-yingtan-compilation-2020"),   # compilation; see its note
+    "360700": (3645.20, 1389.19, "bl-ganzhou-bulletin-2020"),   # 赣州市统计局
+    "361100": (2624.3, None, "bl-shangrao-compilation-2020"),  # compilation; see its note
+    # Shandong
+    "370100": (10140.9, 3530.7, "bl-jinan-bulletin-2020"),      # 济南市统计局/调查队, 2021-04-02
+    # Guangdong
+    "440300": (27670.24, None, "bl-shenzhen-release-2020"),     # 深圳市统计局 at the 2021-02-02 press conference
+    # Shaanxi
+    "610100": (10020.39, None, "bl-xian-release-2020"),         # 西安市统计局, 2021-01-21
 }
 
 
@@ -115,9 +149,14 @@ def build(census_path: Path) -> list[dict[str, str]]:
     unknown = set(PREFECTURE_GDP) - set(prefectures)
     if unknown:
         raise SystemExit(f"build_baselines: prefecture codes not in regions.csv: {sorted(unknown)}")
+    for code, (gdp, secondary, _) in PREFECTURE_GDP.items():
+        if gdp >= PROVINCE_GDP[prefectures[code]] or (secondary is not None and not 0 < secondary < gdp):
+            raise SystemExit(f"build_baselines: {code}: GDP {gdp} / secondary {secondary} do not fit (亿元?)")
     census = census_prefectures(census_path)
     out = [
         row("100000", "gdp", f"{NATION_GDP:.1f}", "亿元", "bl-nbs-gdp-2020", "national GDP, current prices"),
+        row("100000", "secondary_value_added", f"{NATION_SECONDARY:.1f}", "亿元", "bl-nbs-gdp-2020",
+            "national secondary-industry value added, current prices"),
         row("100000", "population_resident", persons_to_wan(NATION_POPULATION), "万人", "bl-nbs-census-2020",
             "census day 2020-11-01; includes 2,000,000 active servicemen not counted in any province"),
     ]
@@ -135,9 +174,12 @@ def build(census_path: Path) -> list[dict[str, str]]:
         out.append(row(code, "population_resident", persons_to_wan(census[code]), "万人", "bl-census-city-2020",
                        "census day 2020-11-01, 2020 boundaries"))
         if code in PREFECTURE_GDP:
-            value, source = PREFECTURE_GDP[code]
-            out.append(row(code, "gdp", f"{value:g}", "亿元", source,
-                           "city statistical communiqué or release, preliminary (初步核算), current prices"))
+            gdp, secondary, source = PREFECTURE_GDP[code]
+            out.append(row(code, "gdp", f"{gdp:.10g}", "亿元", source,
+                           "city's preliminary figure (初步核算), current prices; the source note says where it was read"))
+            if secondary is not None:
+                out.append(row(code, "secondary_value_added", f"{secondary:.10g}", "亿元", source,
+                               "secondary industry (industry + construction), same release as the city's GDP"))
     if missing:
         print(f"no 2020 census population for {len(missing)} prefectures: {missing}", file=sys.stderr)
     return out

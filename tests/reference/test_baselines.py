@@ -14,7 +14,7 @@ from conftest import shared_external
 
 NATION = "100000"
 BASELINE_YEAR = 2020
-BASELINES = ("gdp", "industrial_value_added", "population_resident")
+BASELINES = ("gdp", "industrial_value_added", "secondary_value_added", "population_resident")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # no prefecture level under them
 SERVICEMEN_2020 = 2_000_000  # counted in the national census total, in no province (公报第二号)
 # Provincial GDP is compiled by the provinces, the national figure by NBS; since the 2019
@@ -124,7 +124,7 @@ def test_prefecture_gdp_fits_inside_its_province(obs, regions):
     pop = baseline(obs, "population_resident")
     parents = regions[regions.level == "prefecture"].set_index("code")["parent"]
     cities = gdp[gdp.index.isin(parents.index)]
-    assert len(cities) >= 7, f"only {len(cities)} prefectures have a 2020 GDP"
+    assert len(cities) >= 22, f"only {len(cities)} prefectures have a 2020 GDP"
     for province, total in cities.groupby(parents).sum().items():
         assert total <= gdp[province] * (1 + PREFECTURE_GDP_TOLERANCE), (
             f"{province}: its prefectures add to {total:.1f} 亿元, above the province's {gdp[province]:.1f}")
@@ -214,9 +214,58 @@ def test_published_prefecture_gdp():
         "150600": (3533.7, 135.7, 2005.5, 1392.5),   # 鄂尔多斯 via China Daily 2021-03-05 (bn yuan x 10)
         "152900": (304.8, 17.7, 173.6, 113.5),       # 阿拉善盟统计局 公报 2021-03-09
         "370100": (10140.9, 361.7, 3530.7, 6248.6),  # 济南市统计局 公报 2021-04-02
+        "320200": (12370.48, 128.10, 5751.19, 6491.19),  # 无锡市统计局 公报 2021-02-24
+        "320400": (7805.3, 164.3, 3616.2, 4024.9),   # 常州市统计局 figures, two reprints agree
+        "320500": (20170.5, 196.4, 9385.6, 10588.5),  # 苏州市统计局 figures, reprinted by 排行时报
+        "330200": (12408.7, 338.4, 5693.9, 6376.4),  # 宁波市统计局 公报 2021-02-24 (and 宁波日报 2021-01-27)
+        "330400": (5509.52, 124.18, 2861.09, 2524.25),  # 嘉兴 统一初步核算
+        "360300": (963.60, 76.26, 420.31, 467.04),   # 萍乡市统计局 公报 2021-04-07
+        "360700": (3645.20, 414.64, 1389.19, 1841.37),  # 赣州市统计局 公报
     }
     for code, (total, *industries) in published.items():
         assert sum(industries) == pytest.approx(total, abs=0.15), code
+
+
+def test_shipped_secondary_value_added_is_the_printed_split(obs):
+    """Where a city prints its three-industry split, the atlas ships its secondary industry under its
+    own indicator (never as industrial value added), from the same source as its GDP."""
+    published = {  # code: (GDP, secondary) as printed, 亿元
+        "330200": (12408.7, 5693.9), "320200": (12370.48, 5751.19), "360700": (3645.20, 1389.19),
+        "150600": (3533.7, 2005.5), "140500": (1425.7, 762.9),
+    }
+    rows = obs[(obs.subject_kind == "region") & no_node(obs) & (obs.year == BASELINE_YEAR)]
+    for code, (gdp, secondary) in published.items():
+        assert value_of(obs, code, "gdp", 2020) == pytest.approx(gdp)
+        assert value_of(obs, code, "secondary_value_added", 2020) == pytest.approx(secondary)
+        sources = rows[(rows.subject_id == code) & rows.indicator.isin(["gdp", "secondary_value_added"])].source_id
+        assert sources.nunique() == 1, f"{code}: GDP and secondary industry from different releases"
+    # NBS 2020 (bl-nbs-gdp-2020): secondary industry 384,255.3 亿元 of GDP 1,015,986.2 亿元.
+    assert value_of(obs, NATION, "secondary_value_added", 2020) == pytest.approx(384255.3)
+
+
+def test_secondary_value_added_is_a_sane_part_of_gdp(obs, regions):
+    """Every region's secondary industry lies inside its GDP (in 2020 from about a fifth of GDP in service
+    cities to two thirds in mining and smelting ones): above 10 % and below 80 % of the same region's GDP,
+    so a figure in the wrong unit or copied from the total fails; and the cities' secondary industries never
+    add to more than the nation's."""
+    gdp = baseline(obs, "gdp")
+    secondary = baseline(obs, "secondary_value_added")
+    assert NATION in secondary.index and len(secondary) >= 15, f"only {len(secondary)} regions"
+    for code, value in secondary.items():
+        assert 0.10 < value / gdp[code] < 0.80, f"{code}: secondary {value} of GDP {gdp[code]}"
+    prefectures = codes(regions, "prefecture")
+    assert secondary[secondary.index.isin(prefectures)].sum() < secondary[NATION]
+
+
+def test_every_compilation_source_records_its_cross_check(shipped):
+    """A figure read in a third-party compilation (not the bureau's own release) is kept only when its
+    source note says how it was checked or that it is a single source to be replaced."""
+    sources = shipped.table("sources").set_index("id")
+    compilations = [i for i in sources.index if i.startswith("bl-") and "compilation" in i]
+    assert len(compilations) >= 5
+    for source_id in compilations:
+        note = sources.loc[source_id, "note"]
+        assert "compilation" in note and ("cross-check" in note or "single source" in note), source_id
 
 
 def test_shipped_prefecture_gdp_equals_the_communiques(obs):
@@ -227,6 +276,19 @@ def test_shipped_prefecture_gdp_equals_the_communiques(obs):
     assert value_of(obs, "140100", "gdp", 2020) == pytest.approx(4153.25)
     # China Daily 2021-03-05: Ordos 353.37 billion yuan = 3533.7 亿元.
     assert value_of(obs, "150600", "gdp", 2020) == pytest.approx(3533.7)
+    # (code, GDP 2020 亿元, source id): press reports of the bureaus' releases and compilations.
+    for code, gdp, source_id in [
+        ("440300", 27670.24, "bl-shenzhen-release-2020"),      # 香港商报网 and 中新社, 2021-02-02
+        ("610100", 10020.39, "bl-xian-release-2020"),          # 陕西日报 2021-01-21, 中证网 2021-01-22
+        ("330200", 12408.7, "bl-ningbo-bulletin-2020"),        # 宁波 公报 2021-02-24
+        ("340700", 1003.7, "bl-tongling-compilation-2020"),    # 排行时报 2022-08-02
+        ("361100", 2624.3, "bl-shangrao-compilation-2020"),    # 魔方网 2023-05-19
+        ("140400", 1711.6, "bl-changzhi-compilation-2020"),    # compilation table, 2020 row
+        ("360700", 3645.20, "bl-ganzhou-bulletin-2020"),       # 赣州 公报 (the compilation says 3645.2)
+    ]:
+        rows = obs[(obs.subject_id == code) & (obs.indicator == "gdp") & (obs.year == 2020)]
+        assert list(rows.source_id) == [source_id], code
+        assert float(rows.value.iloc[0]) == pytest.approx(gdp), code
 
 
 def test_prefecture_populations_match_the_census_table(obs):

@@ -19,8 +19,8 @@ The rules (README, "How a diagnosis decides"):
    (capacity where output is unknown) divided by the national statistic of the firms' year, or,
    failing that, by the sum over all atlas firms (a share among recorded firms, not a national share).
 2. **Status against the right baseline.** Strong: share ≥ ``strong_share_ratio`` × the region's share
-   of the national economy (industrial value added, else GDP, else resident population, same year on
-   both sides) and ≥ ``strong_min_share``; weak: below ``weak_share_ratio`` × that baseline; else
+   of the national economy (industrial value added, else secondary-industry value added, else GDP, else
+   resident population, same year on both sides) and ≥ ``strong_min_share``; weak: below ``weak_share_ratio`` × that baseline; else
    present. Without a baseline, the absolute cut-offs apply. A lower bound ("≥ 50 %") can prove strong
    but not weak, an upper bound weak but not strong. A region ranked within ``floor_rank`` nationally
    on official figures is never below present. A share among atlas firms only claims strength when the
@@ -50,7 +50,10 @@ from chainatlas.results import Result, jsonable
 NATION = "100000"
 STATUSES = ("strong", "present", "weak", "missing", "unknown")
 EVIDENCE = ("official share", "official statistic", "firm output sum", "firm count", "none")
-BASELINE_INDICATORS = ("industrial_value_added", "gdp", "population_resident")
+# The economy baseline in order of preference: industrial value added fits an industrial link best;
+# secondary-industry value added (industry + construction) is the nearest stand-in cities publish; then
+# GDP; resident population only when no output measure of the year exists.
+BASELINE_INDICATORS = ("industrial_value_added", "secondary_value_added", "gdp", "population_resident")
 SHARE_INDICATORS = ("output_share_national", "capacity_share_national")
 LOWER_BOUNDS = (">=", ">")
 UPPER_BOUNDS = ("<=", "<")
@@ -289,7 +292,9 @@ def baseline_shares(baselines: pd.DataFrame | None, year: int | None = None) -> 
         columns={"value": "nat", "source_id": "nat_source"})
     m = b[b["region"] != NATION].merge(nat, on=["indicator", "year"])
     m = m[m["nat"] > 0]
-    m["priority"] = -m["indicator"].map({k: i for i, k in enumerate(BASELINE_INDICATORS)})
+    if m.empty:  # no indicator has a regional and a national figure of one year
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="region"))
+    m["priority"] = -m["indicator"].map({k: i for i, k in enumerate(BASELINE_INDICATORS)}).astype(int)
     m = m.sort_values(["priority", "year"], kind="stable").drop_duplicates("region", keep="last")
     out = pd.DataFrame({"baseline_share": (m["value"] / m["nat"]).to_numpy(),
                         "baseline_indicator": m["indicator"].to_numpy(), "baseline_year": m["year"].to_numpy(),
@@ -962,8 +967,8 @@ DERIVATIONS = {
     "lq_value": "(node's share of the region's chain output value) / (node's share of national chain output value)",
     "output_value": "quantity × unit_value (yuan)",
     "overall_share": "region's chain output value / national chain output value, over links where both are known",
-    "baseline": "region's share of the national economy: industrial value added, else GDP, else resident "
-                "population, same year on both sides",
+    "baseline": "region's share of the national economy: industrial value added, else secondary-industry value "
+                "added, else GDP, else resident population, same year on both sides",
     "coverage": "links present (status strong, present or weak) / links in the stage",
     "value_coverage": "national output value (yuan) of the stage's links the region has / of all its links "
                       "with a national output value",

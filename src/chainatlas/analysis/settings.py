@@ -28,8 +28,8 @@ SETTINGS: tuple[Setting, ...] = (
     # --- diagnosis: share rules (a national share against the region's share of the national economy)
     Setting("strong_share_ratio", 1.5,
             "A link is strong when the region's share of national output of it is at least this multiple of the "
-            "region's share of the national economy (the baseline: industrial value added, else GDP, else "
-            "resident population) and at least strong_min_share."),
+            "region's share of the national economy (the baseline: industrial value added, else secondary-industry "
+            "value added, else GDP, else resident population) and at least strong_min_share."),
     Setting("strong_min_share", 0.02,
             "Minimum national share (0-1) for a link to count as strong on the share rule."),
     Setting("weak_share_ratio", 0.5,
