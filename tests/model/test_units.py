@@ -11,6 +11,8 @@ from chainatlas.model.units import compatible, conversion_factor, convert, parse
         (2.5, "万吨", "t", 25_000),
         (1, "Mt", "万吨", 100),
         (3, "kt", "吨", 3_000),
+        (16015.0, "万千克", "万吨", 16.015),  # 四川 2022 polysilicon as the provincial bureau prints it
+        (1, "万公斤", "t", 10),
         (1, "亿元", "万元", 10_000),
         (1.4, "万亿元", "亿元", 14_000),
         (296.74, "亿元", "bn yuan", 29.674),

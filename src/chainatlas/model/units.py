@@ -53,6 +53,7 @@ _add("mass", 1e4, "万吨", "10kt")
 _add("mass", 1e6, "Mt", "百万吨", "million t", "million tonnes")
 _add("mass", 1e8, "亿吨")
 _add("mass", 1e-3, "kg", "公斤", "千克")
+_add("mass", 10.0, "万千克", "万公斤")  # 1万千克 = 10,000 kg = 10 t; provincial bureaus print polysilicon this way
 _add("mass", 1e-6, "g", "克")
 _add("currency", 1.0, "yuan", "元", "CNY", "RMB", "人民币元")
 _add("currency", 1e3, "千元", "thousand yuan")
