@@ -202,3 +202,19 @@ def test_region_with_no_firms(fixture_atlas):
     assert set(status(d).values()) == {"unknown"}
     assert d.top_heaviness["top_heavy"] is None and d.agglomeration["hhi"] is None
     assert all(vp["capture"]["base_node"] is None for vp in d.value_paths)
+
+
+def test_a_later_official_statistic_supersedes_an_older_share(writable_fixture, tmp_path):
+    """Binzhou's 2022 share "≥ 14 %" stands until an official 2023 output of 48 万吨 (of 400) arrives: 12 %."""
+    extra = tmp_path / "binzhou_2023.csv"
+    extra.write_text("subject_kind,subject_id,node_id,indicator,year,value,unit,source_id,note,comparator\n"
+                     "region,371600,alu.primary,output,2023,48,万吨,fx-stat,official 2023,\n", encoding="utf-8")
+    writable_fixture.import_file("observations", extra)
+    d = writable_fixture.diagnose("滨州", "alu")
+    assert col(d, "evidence")["alu.primary"] == "official statistic"
+    assert col(d, "national_share")["alu.primary"] == pytest.approx(0.12)
+    assert col(d, "share_year")["alu.primary"] == 2023
+    assert status(d)["alu.primary"] == "present"  # 12 % < 13.5 % strong cut, ≥ 4.5 % weak cut
+    early = writable_fixture.diagnose("滨州", "alu", year=2022)  # as of 2022 the share is still the best figure
+    assert col(early, "evidence")["alu.primary"] == "official share"
+    assert col(early, "national_share")["alu.primary"] == pytest.approx(0.14)

@@ -13,7 +13,8 @@ Pure functions. The facade (or a what-if overlay) hands in frames and gets typed
 The rules (README, "How a diagnosis decides"):
 
 1. **Share, in order of evidence.** A stored official share (``output_share_national``, else
-   ``capacity_share_national``) is used as it stands, bounds kept as bounds; else an official
+   ``capacity_share_national``) is used as it stands, bounds kept as bounds, unless an official
+   regional statistic of a later year supersedes it; else an official
    regional statistic divided by the national statistic *of the same year* (the latest year at or
    before the year asked where both exist); else the sum of the region's atlas firms' output
    (capacity where output is unknown) divided by the national statistic of the firms' year, or,
@@ -402,7 +403,10 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     firm_nat, firm_nat_src = national_at(firm_year)
     firm_official = has_firm_q & ~np.isnan(firm_nat) & (firm_year == firm_year_min)
 
-    e_share = has_share
+    # a published share stands unless an official statistic pair of a later year supersedes it
+    # (Sichuan's 2022 polysilicon output against the nation's beats a 2021 association share)
+    newer_stat = has_stat_pair & (np.nan_to_num(stat_year, nan=-1.0) > np.nan_to_num(share_year_raw, nan=-1.0))
+    e_share = has_share & ~newer_stat
     e_stat = ~e_share & has_stat_pair
     e_firm = ~e_share & ~e_stat & has_firm_q
     e_count = ~e_share & ~e_stat & ~e_firm & (firms > 0)
