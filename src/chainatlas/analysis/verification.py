@@ -66,20 +66,50 @@ def _flag(value: object, sources: object, verified: frozenset[str]) -> bool | No
     return None if _missing(value) else is_verified(sources, verified)
 
 
-def mark_nodes(nodes: pd.DataFrame, verified: frozenset[str]) -> pd.DataFrame:
+def _figure_sources(rec: dict, firm_sources: set[str]) -> tuple[list[str], list[str]]:
+    """The sources behind a link's local quantity and behind its national share.
+
+    ``quantity_sources`` mixes the firms' sources with the official statistic's or share's; which of
+    them a figure rests on follows its basis: a firm sum rests on the firms' sources, an official
+    statistic on the statistic, a quantity derived from an official share on the share and the
+    national figure, and an official share on the share alone (never on the firms listed beside it).
+    """
+    q = [str(x) for x in rec["quantity_sources"] if x]
+    official = [x for x in q if x not in firm_sources] or q
+    by_firms = [x for x in q if x in firm_sources] or q
+    national = [str(x) for x in rec["national_sources"] if x]
+    basis = str(rec.get("quantity_basis") or "")
+    if basis.startswith("firms"):
+        quantity = by_firms
+    elif basis.startswith("official share"):
+        quantity = official + national
+    else:
+        quantity = official
+    share = official if rec.get("evidence") == "official share" else quantity + national
+    return quantity, share
+
+
+def mark_nodes(nodes: pd.DataFrame, verified: frozenset[str], firms: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add ``quantity_verified``, ``national_verified``, ``share_verified``, ``unit_value_verified``.
 
-    The share rests on both the local quantity's and the national figure's sources.
+    ``firms`` (the diagnosis's local firm rows) tells the firms' sources apart from the official ones.
     """
     t = nodes.copy()
+    by_node: dict[str, set[str]] = {}
+    if firms is not None and len(firms) and "source_id" in firms.columns:
+        for node, sid in zip(firms["node_id"], firms["source_id"], strict=True):
+            if isinstance(sid, str) and sid:
+                by_node.setdefault(node, set()).add(sid)
+    q_flags, s_flags = [], []
+    for r in t.to_dict(orient="records"):
+        quantity, share = _figure_sources(r, by_node.get(r["node_id"], set()))
+        q_flags.append(_flag(r["quantity"], quantity, verified))
+        s_flags.append(_flag(r["national_share"], share, verified))
     rows = t.to_dict(orient="records")
-    t["quantity_verified"] = pd.Series([_flag(r["quantity"], r["quantity_sources"], verified) for r in rows],
-                                       index=t.index, dtype=object)
+    t["quantity_verified"] = pd.Series(q_flags, index=t.index, dtype=object)
     t["national_verified"] = pd.Series([_flag(r["national_quantity"], r["national_sources"], verified)
                                         for r in rows], index=t.index, dtype=object)
-    t["share_verified"] = pd.Series([_flag(r["national_share"],
-                                           list(r["quantity_sources"]) + list(r["national_sources"]), verified)
-                                     for r in rows], index=t.index, dtype=object)
+    t["share_verified"] = pd.Series(s_flags, index=t.index, dtype=object)
     t["unit_value_verified"] = pd.Series([_flag(r["unit_value"], r["unit_value_source"], verified) for r in rows],
                                          index=t.index, dtype=object)
     return t
@@ -113,7 +143,7 @@ def mark_diagnosis(d: Diagnosis, verified: frozenset[str]) -> Diagnosis:
     paths = [{**vp, "ladder": mark_ladder(vp["ladder"], verified)} if isinstance(vp.get("ladder"), pd.DataFrame)
              else vp for vp in d.value_paths]
     return dataclasses.replace(
-        d, nodes=mark_nodes(d.nodes, verified), firms=mark_firms(d.firms, verified), baseline=baseline,
+        d, nodes=mark_nodes(d.nodes, verified, d.firms), firms=mark_firms(d.firms, verified), baseline=baseline,
         value_paths=paths, derivations={**d.derivations, "verified": LEGEND},
         sources=list(d.sources),
     )
