@@ -162,3 +162,17 @@ def test_briefing_marks_the_unverified_shares(mixed_db):
     names = dict(zip(d.nodes["node_id"], d.nodes["name_zh"], strict=True))
     assert shares[names["alu.alumina"]].endswith("†")
     assert shares[names["alu.primary"]] and not shares[names["alu.primary"]].endswith("†")
+
+
+def test_a_correction_marks_a_source_verified_and_the_marks_go(mixed_db, tmp_path):
+    path = tmp_path / "store.duckdb"
+    shutil.copy(mixed_db, path)
+    fix = tmp_path / "fix.csv"
+    fix.write_text("target_kind,target_key,field,value,author,date,reason,source_id\n"
+                   "sources,fx-report,verified,true,Li Lei,2026-12-03,re-read the 2023 annual reports,\n",
+                   encoding="utf-8")
+    with open_atlas(path) as atlas:
+        atlas.correct(fix)
+    d = _diagnose_json(path)
+    assert all(f["verified"] is True for f in d["firms"])
+    assert sum(_expected(d)) == 0
