@@ -1383,7 +1383,7 @@ class Atlas:
         plan = self.plan_progress(region)
         series = self.series_for(region, chain)
         html, specs = render_briefing_section(lists.to_dict(), plan.to_dict(), [s.to_dict() for s in series],
-                                              self.points(region, chain).to_dict())
+                                              self.points(region, chain).to_dict(), self.verified_sources())
         sheets = {LIST_TITLES[k][0]: f for k, f in lists.frames().items()}
         sheets["规划目标与进展"] = plan.rows
         return html, specs, sheets

@@ -98,8 +98,11 @@ def test_report_html_marks_exactly_the_unverified_figures(mixed_db, all_verified
     sources = _section(html, "sources")
     assert re.search(r'id="src-fx-report">.*?未核实 not verified', sources, re.S)
     assert re.search(r'id="src-fx-stat">.*?已核实 verified', sources, re.S)
+    lists = _section(html, "lists")
+    assert "fx-report †" in lists and "fx-stat †" not in lists  # the leading-firms list cites the reports
     with open_atlas(all_verified_db, read_only=True) as atlas:
-        assert atlas.report("滨州", "alu").count(MARK) == 0
+        clean = atlas.report("滨州", "alu")
+    assert clean.count(MARK) == 0 and "fx-report †" not in clean
 
 
 def test_report_xlsx_marks_exactly_the_unverified_figures(mixed_db, tmp_path):
