@@ -94,7 +94,7 @@ def test_report_html_marks_exactly_the_unverified_figures(mixed_db, all_verified
     firm_rows = [r for r in _section(html, "firms").split("<tr")[1:] if "<td" in r]
     assert firm_rows and all(r.count(MARK) == 1 for r in firm_rows)
     assert _section(html, "value").count(MARK) == 0  # unit values from the verified price list
-    assert "† 表示该数字的资料来源尚未对照原始出处核实" in html
+    assert "† 表示该数字所依据的资料来源尚未对照原始出处核实" in html
     sources = _section(html, "sources")
     assert re.search(r'id="src-fx-report">.*?未核实 not verified', sources, re.S)
     assert re.search(r'id="src-fx-stat">.*?已核实 verified', sources, re.S)

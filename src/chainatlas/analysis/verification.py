@@ -23,7 +23,7 @@ import pandas as pd
 from chainatlas.analysis.diagnosis import Diagnosis
 
 MARK = "†"
-LEGEND_ZH = "† 表示该数字的资料来源尚未对照原始出处核实（来源表“核实”栏不为“是”），仅供参考。"
+LEGEND_ZH = "† 表示该数字所依据的资料来源尚未对照原始出处核实（来源表“核实”一栏不是“已核实”），仅供参考。"
 LEGEND_EN = ("† marks a figure whose source has not been checked against the original publication "
              "(the source's `verified` flag is not true): use it with care.")
 LEGEND = f"{LEGEND_ZH} {LEGEND_EN}"

@@ -46,7 +46,7 @@ def marked(text: str, flag: object) -> str:
 
 def verified_text(flag: object) -> str:
     """A source's ``verified`` flag in the sources annex."""
-    return "是" if flag is True else ("否" + MARK if flag is False else "未复核" + MARK)
+    return "已核实" if flag is True else ("未核实" + MARK if flag is False else "未复核" + MARK)
 
 
 def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
@@ -235,7 +235,7 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
     ids = sorted(set(cited))
     src = atlas.sources_for(ids)
     b.table(src, [Column("id", "编号"), Column("title", "标题"), Column("publisher", "发布机构"),
-                  Column("date", "日期"), Column("verified", "已核实", verified_text)],
+                  Column("date", "日期"), Column("verified", "核实", verified_text)],
             "本简报引用的资料 Sources cited", font=7.5)
     b.para(LEGEND_ZH, size=8)
     return b, ids
