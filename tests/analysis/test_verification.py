@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from chainatlas.analysis.verification import _figure_sources, is_verified, mark_ladder, verified_ids
+from chainatlas.analysis.verification import figure_sources, is_verified, mark_ladder, verified_ids
 
 SOURCES = pd.DataFrame({"id": ["a", "b", "c"], "verified": [True, False, None]})
 
@@ -30,17 +30,17 @@ def _row(basis, evidence, quantity_sources, national_sources):
 def test_each_figure_rests_on_the_sources_of_its_basis():
     firms = {"firm-report"}
     # a firm sum: the quantity rests on the firms' report, the share also on the national statistic
-    q, s = _figure_sources(_row("firms:output", "firm output sum", ["firm-report"], ["nat"]), firms)
+    q, s = figure_sources(_row("firms:output", "firm output sum", ["firm-report"], ["nat"]), firms)
     assert q == ["firm-report"] and s == ["firm-report", "nat"]
     # an official share: the share rests on the share's source alone, the firm quantity on the firms
-    q, s = _figure_sources(_row("firms:output", "official share", ["firm-report", "share-src"], []), firms)
+    q, s = figure_sources(_row("firms:output", "official share", ["firm-report", "share-src"], []), firms)
     assert q == ["firm-report"] and s == ["share-src"]
     # a quantity derived from an official share rests on the share and the national figure
-    q, s = _figure_sources(_row("official share × national output", "official share", ["share-src"], ["nat"]),
+    q, s = figure_sources(_row("official share × national output", "official share", ["share-src"], ["nat"]),
                            firms)
     assert q == ["share-src", "nat"] and s == ["share-src"]
     # an official statistic
-    q, s = _figure_sources(_row("statistics", "official statistic", ["stat"], ["nat"]), firms)
+    q, s = figure_sources(_row("statistics", "official statistic", ["stat"], ["nat"]), firms)
     assert q == ["stat"] and s == ["stat", "nat"]
 
 

@@ -66,7 +66,7 @@ def _flag(value: object, sources: object, verified: frozenset[str]) -> bool | No
     return None if _missing(value) else is_verified(sources, verified)
 
 
-def _figure_sources(rec: dict, firm_sources: set[str]) -> tuple[list[str], list[str]]:
+def figure_sources(rec: dict, firm_sources: set[str]) -> tuple[list[str], list[str]]:
     """The sources behind a link's local quantity and behind its national share.
 
     ``quantity_sources`` mixes the firms' sources with the official statistic's or share's; which of
@@ -102,7 +102,7 @@ def mark_nodes(nodes: pd.DataFrame, verified: frozenset[str], firms: pd.DataFram
                 by_node.setdefault(node, set()).add(sid)
     q_flags, s_flags = [], []
     for r in t.to_dict(orient="records"):
-        quantity, share = _figure_sources(r, by_node.get(r["node_id"], set()))
+        quantity, share = figure_sources(r, by_node.get(r["node_id"], set()))
         q_flags.append(_flag(r["quantity"], quantity, verified))
         s_flags.append(_flag(r["national_share"], share, verified))
     rows = t.to_dict(orient="records")
