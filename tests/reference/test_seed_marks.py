@@ -34,7 +34,8 @@ def test_miit_2023_pv_totals_are_lower_bounds(shipped):
 @pytest.mark.parametrize("region, chain, verified, unverified", [
     # node: figures checked against the original (no mark) / figures not (marked †)
     ("滨州", "aluminium", {"aluminium.alumina": ("quantity", "national", "share"),
-                          "aluminium.primary": ("quantity", "national", "share")},
+                          "aluminium.primary": ("quantity", "national", "share"),
+                          "aluminium.recycled": ("national",)},
      {"aluminium.profile-industrial": ("national",)}),
     ("铜陵", "copper", {"copper.cathode": ("national",)},
      {"copper.foil-battery": ("quantity", "national", "share")}),
