@@ -57,7 +57,11 @@ RENAMED = {
     "371626": "371681",  # 邹平县 -> 邹平市
     "542400": "540600",  # 那曲地区 -> 那曲市
 }
-MAINLAND_ONLY = ("71", "81", "82")  # the NBS list has no Taiwan, Hong Kong or Macao rows
+MAINLAND_ONLY = ("71", "81", "82")
+# Points for divisions the cpca table has no point of its own for (Dingzhou and Xinji were listed
+# there under Hebei's code 1390xx with Hebei's point): each row says how the point was obtained
+# and from which publication; a row whose point is its parent's says why (same territory).
+POINTS = OUT.with_name("region_points.csv")  # the NBS list has no Taiwan, Hong Kong or Macao rows
 
 PROVINCE_EN = {
     "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
@@ -207,6 +211,11 @@ def main() -> None:
     for old, new in RENAMED.items():
         if new in rows and rows[new]["lon"] == "" and old in coords:
             rows[new]["lon"], rows[new]["lat"] = coords[old]
+    if POINTS.exists():
+        with POINTS.open(encoding="utf-8") as fh:
+            for rec in csv.DictReader(fh):
+                if rec["code"] in rows:
+                    rows[rec["code"]]["lon"], rows[rec["code"]]["lat"] = rec["lon"], rec["lat"]
     rows["100000"] = {"code": "100000", "name_zh": "中国", "name_en": "China", "short_zh": "全国",
                       "level": "country", "parent": "", "lon": "", "lat": ""}
     for rec in rows.values():

@@ -626,7 +626,7 @@ class Atlas:
         key = (code, cid, year, s.key())
         cache = self.__dict__.setdefault("_diagnosis_cache", {})
         if key not in cache:
-            cache[key] = diagnose(self.chain_facts(cid, year), self.region_record(code), s)
+            cache[key] = self.mark_verified(diagnose(self.chain_facts(cid, year), self.region_record(code), s))
         return cache[key]
 
     def compare(self, chain: str, regions: list[str] | None = None, year: int | None = None,
@@ -1383,7 +1383,7 @@ class Atlas:
         plan = self.plan_progress(region)
         series = self.series_for(region, chain)
         html, specs = render_briefing_section(lists.to_dict(), plan.to_dict(), [s.to_dict() for s in series],
-                                              self.points(region, chain).to_dict())
+                                              self.points(region, chain).to_dict(), self.verified_sources())
         sheets = {LIST_TITLES[k][0]: f for k, f in lists.frames().items()}
         sheets["规划目标与进展"] = plan.rows
         return html, specs, sheets
@@ -1566,5 +1566,19 @@ class Atlas:
         })
         return (pd.concat([firms, extra_firms], ignore_index=True),
                 pd.concat([production, extra_prod], ignore_index=True))
+
+    # --- verification marks ---
+    def verified_sources(self) -> frozenset[str]:
+        """Ids of the sources marked ``verified = true`` (checked against the original publication)."""
+        from chainatlas.analysis.verification import verified_ids
+
+        return verified_ids(self.tables["sources"])
+
+    def mark_verified(self, diagnosis: Diagnosis) -> Diagnosis:
+        """The diagnosis with each figure saying whether every source it rests on is verified."""
+        from chainatlas.analysis.verification import mark_diagnosis
+
+        return mark_diagnosis(diagnosis, self.verified_sources())
+
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -171,9 +171,9 @@ def test_no_region_adds_up_to_more_than_the_nation(shipped):
 
 def test_unverified_figures_are_marked_and_reported(shipped):
     sources = shipped.table("sources").set_index("id")
-    for sid in ("rg-changzhi-2022-eval", "rg-binzhou-al-deep-processing", "out-nbs-industry-2023-12"):
+    for sid in ("rg-changzhi-2022-eval", "rg-binzhou-al-deep-processing", "rg-anhui-2023-industry"):
         assert sources.loc[sid, "verified"] == False  # noqa: E712
     report = shipped.check()
     warned = {f.subject for f in report.findings if f.rule == "unverified"}
-    assert {"rg-changzhi-2022-eval", "out-nbs-industry-2023-12"} <= warned
+    assert {"rg-changzhi-2022-eval", "rg-anhui-2023-industry"} <= warned
     assert report.ok  # a warning, not an error: the figure is shown, flagged

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from chainatlas.analysis.diagnosis import Diagnosis, NationalRun
+from chainatlas.analysis.verification import LEGEND_EN, MARK
 from chainatlas.cli.common import frame_table
 from chainatlas.errors import ChainAtlasError
 from chainatlas.results import dumps
@@ -16,9 +17,51 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1%}"
 
 
+_FIGURES = (("quantity", "quantity_verified", "local quantity", "quantity_sources"),
+            ("national_quantity", "national_verified", "national quantity", "national_sources"),
+            ("national_share", "share_verified", "national share", None),
+            ("unit_value", "unit_value_verified", "unit value", "unit_value_source"))
+
+
+def unverified_lines(d: Diagnosis) -> list[str]:
+    """One line per figure of the diagnosis whose sources are not all verified (marked †)."""
+    lines: list[str] = []
+    if d.baseline and d.baseline.get("verified") is False:
+        lines.append(f"  {MARK} baseline {d.baseline['indicator']} ({d.baseline['year']}): {d.baseline['source']}")
+    nodes = d.nodes
+    if "quantity_verified" not in nodes.columns:
+        return lines
+    for rec in nodes.to_dict(orient="records"):
+        for value_col, flag_col, label, src_col in _FIGURES:
+            if rec.get(flag_col) is False:
+                if src_col is None:
+                    srcs = sorted(set(rec["quantity_sources"]) | set(rec["national_sources"]))
+                else:
+                    srcs = rec[src_col] if isinstance(rec[src_col], list) else [rec[src_col]]
+                value = rec[value_col]
+                if value_col == "national_share":
+                    shown = f"{value:.1%}"
+                elif value_col == "unit_value":
+                    shown = f"{value:,.2f} {rec['unit_value_unit'] or ''}".rstrip()
+                else:
+                    shown = f"{value:,.0f} {rec['quantity_unit'] or ''}".rstrip()
+                lines.append(f"  {MARK} {rec['name_zh']} {rec['name_en']}: {label} {shown} — "
+                             f"{', '.join(str(x) for x in srcs if x) or 'no source'}")
+    if "verified" in d.firms.columns:
+        firms = d.firms[d.firms["verified"].eq(False)]
+        if len(firms):
+            lines.append(f"  {MARK} {len(firms)} firm row(s) on unverified sources: "
+                         + ", ".join(sorted(set(firms["source_id"].dropna().astype(str)))))
+    return lines
+
+
 def print_diagnosis(d: Diagnosis, console: Console) -> None:
     """The status lines, the stage table, top-heaviness and value scenarios, each with its basis."""
     console.print(repr(d), markup=False)
+    marked = unverified_lines(d)
+    if marked:
+        console.print(f"figures on unverified sources ({MARK}):\n" + "\n".join(marked) + f"\n  {LEGEND_EN}",
+                      markup=False)
     stages = d.stages.drop(columns=["value_links"]).rename(columns={"value_coverage": "value_cov"})
     console.print(frame_table(stages, "stage coverage (value coverage: national output value in yuan)"))
     top = d.top_heaviness

@@ -10,7 +10,9 @@ from functools import lru_cache
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup
 
+from chainatlas.analysis.verification import LEGEND, MARK
 from chainatlas.model.values import is_missing
 from chainatlas.report import chainmap, charts
 from chainatlas.report.embed import script_json
@@ -37,7 +39,8 @@ def _env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(resources.files("chainatlas.report") / "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.ChainableUndefined,
     )
-    env.globals.update(pct=pct, num=num, yi=yi, share=share, evidence_labels=charts.EVIDENCE_LABELS)
+    env.globals.update(pct=pct, num=num, yi=yi, share=share, evidence_labels=charts.EVIDENCE_LABELS,
+                       mark=unverified_mark, verified_label=verified_label, verified_legend=LEGEND)
     return env
 
 
@@ -65,6 +68,23 @@ def num(v: object, digits: int = 2) -> str:
 def yi(v: object) -> str:
     """Yuan → 亿元 (100 million yuan), the unit Chinese reports use for output values."""
     return "" if is_missing(v) else f"{float(v) / 1e8:,.2f}"  # type: ignore[arg-type]
+
+
+def unverified_mark(flag: object) -> Markup:
+    """The † after a figure whose sources are not all verified; nothing for a verified figure or no figure."""
+    if isinstance(flag, jinja2.Undefined) or is_missing(flag) or flag:
+        return Markup("")
+    return Markup('<sup class="unverified" style="color:#b35806;font-weight:700" '
+                  'title="来源未核实 source not verified">{}</sup>').format(MARK)
+
+
+def verified_label(flag: object) -> str:
+    """A source's ``verified`` flag in words: checked, not checked, or cited as found."""
+    if flag is True:
+        return "已核实 verified"
+    if flag is False:
+        return f"{MARK} 未核实 not verified"
+    return f"{MARK} 未复核 cited as found, not re-checked"
 
 
 def render_region_report(diagnosis: dict, comparison: dict, sources: list[dict], region_names: dict[str, str],

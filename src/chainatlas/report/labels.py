@@ -77,6 +77,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "share": ("占全国(%)", "Share (%)"), "region_source": ("本地区来源", "Region source"),
     "national_source": ("全国来源", "National source"), "lon": ("经度", "Longitude"), "lat": ("纬度", "Latitude"),
     "nodes": ("环节数", "Links"), "firm_names": ("企业", "Firms"), "focus": ("本地区", "Focus region"),
+    # verification marks (analysis.verification)
+    "verified": ("来源已核实", "Source verified"), "quantity_verified": ("数量已核实", "Quantity verified"),
+    "national_verified": ("全国数量已核实", "National verified"), "share_verified": ("份额已核实", "Share verified"),
+    "unit_value_verified": ("单价已核实", "Unit value verified"),
+    "coefficient_verified": ("系数已核实", "Coefficient verified"),
 }
 
 

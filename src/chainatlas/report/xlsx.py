@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from chainatlas.analysis.verification import LEGEND_EN, LEGEND_ZH, MARK
 from chainatlas.report.labels import relabel
 from chainatlas.results import jsonable
 from chainatlas.store.excel import excel_writer
@@ -34,6 +35,23 @@ def _flat(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _marked(df: pd.DataFrame, sources: bool = False) -> pd.DataFrame:
+    """Verification columns as words an official reads in a cell: "† 未核实", "已核实", or blank (no figure).
+
+    In the sources sheet the three states of the flag stay apart (checked / not checked / cited as found).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if col == "verified" or col.endswith("_verified"):
+            if sources:
+                out[col] = out[col].map(lambda v: "已核实 verified" if v is True else
+                                        (f"{MARK} 未核实 not verified" if v is False else f"{MARK} 未复核 not re-checked"))
+            else:
+                out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else
+                                        ("已核实 verified" if v else f"{MARK} 未核实 unverified"))
+    return out
+
+
 def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sources: list[dict],
                       extra: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write the diagnosis tables (links, stages, value ladders, firms, peers, settings, sources)."""
@@ -48,7 +66,8 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
         "firms": pd.DataFrame(d["firms"]),
         "peers": pd.DataFrame(jsonable(comparison)["regions"]),
         "settings": pd.DataFrame(d["settings"]),
-        "sources": pd.DataFrame(sources),
+        "sources": _marked(pd.DataFrame(sources), sources=True),
+        "legend": pd.DataFrame({"note": [LEGEND_ZH, LEGEND_EN]}),
     }
     ladders = []
     for i, vp in enumerate(d["value_paths"], start=1):
@@ -61,7 +80,8 @@ def write_report_xlsx(path: str | Path, diagnosis: dict, comparison: dict, sourc
     used: set[str] = set()
     with excel_writer(path) as writer:
         for name, df in sheets.items():
-            relabel(_flat(df)).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
+            frame = df if name == "sources" else _marked(df)
+            relabel(_flat(frame)).to_excel(writer, sheet_name=sheet_name(name, used), index=False)
     return path
 
 

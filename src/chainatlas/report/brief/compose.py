@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from chainatlas.analysis.briefing import LIST_TITLES
+from chainatlas.analysis.verification import LEGEND_ZH, MARK, is_verified
 from chainatlas.report import chainmap, figures
 from chainatlas.report.brief.document import Brief, Column, clip, fmt, pct, plain
 from chainatlas.report.charts import STATUS_LABELS
@@ -36,6 +37,16 @@ def _sources(values: object) -> list[str]:
         elif v and not (isinstance(v, float) and math.isnan(v)):
             out.append(str(v))
     return out
+
+
+def marked(text: str, flag: object) -> str:
+    """A cell's text with † when the figure's sources are not all verified (False); unchanged otherwise."""
+    return f"{text}{MARK}" if text and flag is False else text
+
+
+def verified_text(flag: object) -> str:
+    """A source's ``verified`` flag in the sources annex."""
+    return "已核实" if flag is True else ("未核实" + MARK if flag is False else "未复核" + MARK)
 
 
 def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
@@ -85,12 +96,16 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
                      Column("coverage", "覆盖率", pct), Column("value_coverage", "产值覆盖率", pct)],
             "分阶段覆盖 Coverage by stage")
     b.note(dd["sources"], d.year)
-    b.table(d.nodes, [Column("name_zh", "环节"), Column("stage", "阶段", lambda v: STAGE_ZH.get(v, v)),
-                      Column("status", "状态", lambda v: STATUS_ZH.get(v, v)), Column("firms", "本地企业数"),
-                      Column("national_share", "占全国比重", pct), Column("rank", "全国位次"),
-                      Column("rule", "判定依据")],
+    flags = d.nodes["share_verified"] if "share_verified" in d.nodes.columns else [None] * len(d.nodes)
+    status = d.nodes.assign(share_marked=[marked(pct(v), f) for v, f in zip(d.nodes["national_share"], flags,
+                                                                             strict=True)])
+    b.table(status, [Column("name_zh", "环节"), Column("stage", "阶段", lambda v: STAGE_ZH.get(v, v)),
+                     Column("status", "状态", lambda v: STATUS_ZH.get(v, v)), Column("firms", "本地企业数"),
+                     Column("share_marked", "占全国比重"), Column("rank", "全国位次"),
+                     Column("rule", "判定依据")],
             "各环节状态 Status of each link")
     b.note(_sources(d.nodes["quantity_sources"]) + _sources(d.nodes["national_sources"]), d.year)
+    b.para(LEGEND_ZH, size=8)
 
     # ---- value ladder
     b.heading(f"{next(sec)}、价值阶梯 Value ladder", 1)
@@ -139,9 +154,13 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
     cited += lists.sources
     b.heading(f"{next(sec)}、清单 Lists", 1)
     t = LIST_TITLES
-    b.table(lists.leading, [Column("node_name_zh", "环节"), Column("rank", "序"), Column("name_zh", "企业"),
-                            Column("region_name_zh", "所在地"), Column("basis", "依据"), Column("quantity", "数量"),
-                            Column("quantity_unit", "单位"), Column("year", "年份", plain)],
+    verified = atlas.verified_sources()
+    leading = lists.leading.assign(quantity_marked=[
+        marked(fmt(q), is_verified(sid, verified)) for q, sid in zip(lists.leading["quantity"],
+                                                                     lists.leading["source_id"], strict=True)])
+    b.table(leading, [Column("node_name_zh", "环节"), Column("rank", "序"), Column("name_zh", "企业"),
+                      Column("region_name_zh", "所在地"), Column("basis", "依据"), Column("quantity_marked", "数量"),
+                      Column("quantity_unit", "单位"), Column("year", "年份", plain)],
             f"{t['leading'][0]} {t['leading'][1]}")
     b.note(lists.leading["source_id"], ", ".join(sorted({plain(y) for y in lists.leading["year"].dropna()})))
     b.table(lists.targets, [Column("node_name_zh", "目标环节"), Column("rank", "序"), Column("name_zh", "企业"),
@@ -216,5 +235,7 @@ def compose(atlas: Atlas, region: str, chain: str, year: int | None = None,
     ids = sorted(set(cited))
     src = atlas.sources_for(ids)
     b.table(src, [Column("id", "编号"), Column("title", "标题"), Column("publisher", "发布机构"),
-                  Column("date", "日期")], "本简报引用的资料 Sources cited", font=7.5)
+                  Column("date", "日期"), Column("verified", "核实", verified_text)],
+            "本简报引用的资料 Sources cited", font=7.5)
+    b.para(LEGEND_ZH, size=8)
     return b, ids
