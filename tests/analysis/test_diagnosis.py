@@ -218,3 +218,31 @@ def test_a_later_official_statistic_supersedes_an_older_share(writable_fixture, 
     early = writable_fixture.diagnose("滨州", "alu", year=2022)  # as of 2022 the share is still the best figure
     assert col(early, "evidence")["alu.primary"] == "official share"
     assert col(early, "national_share")["alu.primary"] == pytest.approx(0.14)
+
+
+def test_bounds_of_national_figures_and_derived_quantities_are_kept(writable_fixture, tmp_path):
+    """A national 2024 primary output "超过 500 万吨" (≥) and Binzhou's 2024 share ≈ 20 % (2023: official 48).
+
+    The share's own year gives the quantity: ≈ 20 % × ≥ 500 = ≈ 100 万吨 of 2024 — not 2023's 48 万吨
+    beside 2024's national figure; the national figure keeps its "≥", an exact one of the same year wins.
+    """
+    extra = tmp_path / "bounds.csv"
+    extra.write_text(
+        "subject_kind,subject_id,node_id,indicator,year,value,unit,source_id,note,comparator\n"
+        "region,100000,alu.primary,output,2024,500,万吨,fx-stat,more than 500,>=\n"
+        "region,371600,alu.primary,output,2023,48,万吨,fx-stat,official 2023,\n"
+        "region,371600,alu.primary,output_share_national,2024,20,%,fx-stat,about a fifth,~\n", encoding="utf-8")
+    writable_fixture.import_file("observations", extra)
+    d = writable_fixture.diagnose("滨州", "alu")
+    n = d.nodes.set_index("node_id").loc["alu.primary"]
+    assert n["evidence"] == "official share" and n["share_year"] == 2024
+    assert n["quantity"] == pytest.approx(100 * 1e4) and n["quantity_unit"] == "t"  # 万吨 → t
+    assert n["quantity_year"] == 2024 and n["quantity_comparator"] == "~"
+    assert n["national_comparator"] == ">=" and n["national_year"] == 2024
+    exact = tmp_path / "exact.csv"
+    exact.write_text("subject_kind,subject_id,node_id,indicator,year,value,unit,source_id,note,comparator\n"
+                     "region,100000,alu.primary,output,2024,520,万吨,fx-price,the full-year release,\n",
+                     encoding="utf-8")
+    writable_fixture.import_file("observations", exact)
+    n = writable_fixture.diagnose("滨州", "alu").nodes.set_index("node_id").loc["alu.primary"]
+    assert n["national_comparator"] == "=" and n["quantity"] == pytest.approx(104 * 1e4)

@@ -177,18 +177,22 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
 
     if asked is not None:
         stats = stats[stats["year"] <= asked]
-    nat_stats = stats[stats["region"] == NATION][["node_id", "year", "value", "source_id"]]
-    national_by_year = nat_stats.drop_duplicates(["node_id", "year"], keep="last").reset_index(drop=True)
+    nat_stats = stats[stats["region"] == NATION].assign(comparator=lambda d: _comparator(d))
+    # of two national figures of one node and year, an exact one beats a bound ("超过499GW")
+    nat_stats = nat_stats.assign(exact=nat_stats["comparator"].eq("=")).sort_values("exact", kind="stable")
+    national_by_year = nat_stats[["node_id", "year", "value", "source_id", "comparator"]].drop_duplicates(
+        ["node_id", "year"], keep="last").reset_index(drop=True)
     # a regional statistic pairs with the national one of its own year; the latest such pair wins,
     # else the latest regional statistic stands alone (a quantity without a share)
     local = stats[stats["region"] != NATION]
-    paired = local.merge(national_by_year.rename(columns={"value": "nat_value", "source_id": "nat_source"}),
+    paired = local.merge(national_by_year.rename(columns={"value": "nat_value", "source_id": "nat_source",
+                                                          "comparator": "nat_comparator"}),
                          on=["node_id", "year"], how="left")
     paired["has_pair"] = paired["nat_value"].notna()
     paired = paired.sort_values(["has_pair", "year"], kind="stable").drop_duplicates(["region", "node_id"],
                                                                                    keep="last")
     stat_frame = paired[["region", "level", "node_id", "year", "value", "source_id", "nat_value",
-                         "nat_source"]].reset_index(drop=True)
+                         "nat_source", "nat_comparator"]].reset_index(drop=True)
 
     share_frame = pd.DataFrame(columns=["region", "level", "node_id", "indicator", "year", "value", "source_id",
                                         "comparator"])
@@ -263,12 +267,15 @@ def _national(firms: pd.DataFrame, national_by_year: pd.DataFrame, node_ids: lis
     out["national_year"] = g["year"].max()
     out["national_basis"] = np.where(out["national_quantity"].notna(), "atlas firms (sum; partial coverage)", "")
     out["national_source"] = ""
+    out["national_comparator"] = "="
     latest = national_by_year.sort_values("year").drop_duplicates("node_id", keep="last").set_index("node_id")
     latest = latest[latest.index.isin(out.index)]
     out.loc[latest.index, "national_quantity"] = latest["value"]
     out.loc[latest.index, "national_year"] = latest["year"]
     out.loc[latest.index, "national_basis"] = "statistics"
     out.loc[latest.index, "national_source"] = latest["source_id"]
+    if "comparator" in latest.columns:
+        out.loc[latest.index, "national_comparator"] = latest["comparator"]
     return out
 
 
@@ -370,6 +377,8 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     stat_nat = _scatter(size, p, num(stats, "nat_value"))
     stat_source = _scatter(size, p, obj(stats, "source_id"), None, object)
     stat_nat_source = _scatter(size, p, obj(stats, "nat_source"), None, object)
+    stat_nat_comp = _scatter(size, p, obj(stats, "nat_comparator"), "=", object) if "nat_comparator" in stats \
+        else np.full(size, "=", dtype=object)
     p = pos(shares)
     share_value = _scatter(size, p, num(shares, "value"))
     share_year_raw = _scatter(size, p, num(shares, "year"))
@@ -382,25 +391,29 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     years = np.unique(np.concatenate([nby["year"].to_numpy(dtype=float), [0.0]]))
     nat_grid = np.full((n_n, len(years)), np.nan)
     src_grid = np.full((n_n, len(years)), None, dtype=object)
+    comp_grid = np.full((n_n, len(years)), "=", dtype=object)
     ni = node_index.get_indexer(nby["node_id"])
     yi = np.searchsorted(years, nby["year"].to_numpy(dtype=float))
     ok = ni >= 0
     nat_grid[ni[ok], yi[ok]] = nby["value"].to_numpy(dtype=float)[ok]
     src_grid[ni[ok], yi[ok]] = nby["source_id"].astype(object).to_numpy()[ok]
+    if "comparator" in nby.columns:
+        comp_grid[ni[ok], yi[ok]] = nby["comparator"].astype(object).to_numpy()[ok]
 
-    def national_at(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def national_at(year: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         y = np.nan_to_num(year, nan=-1.0)
         j = np.clip(np.searchsorted(years, y), 0, len(years) - 1)
         hit = years[j] == y
-        return np.where(hit, nat_grid[node_of, j], np.nan), np.where(hit, src_grid[node_of, j], None)
+        return (np.where(hit, nat_grid[node_of, j], np.nan), np.where(hit, src_grid[node_of, j], None),
+                np.where(hit, comp_grid[node_of, j], "="))
 
     nat_firm_sum = facts.firms[facts.firms["quantity"].notna()].groupby("node_id")["quantity"].sum()
     atlas_nat = nat_firm_sum.reindex(node_ids).to_numpy(dtype=float)[node_of]
     has_share = ~np.isnan(share_value)
     has_stat_pair = ~np.isnan(stat_value) & (stat_nat > 0)
     has_firm_q = ~np.isnan(firm_q)
-    share_nat, share_nat_src = national_at(share_year_raw)
-    firm_nat, firm_nat_src = national_at(firm_year)
+    share_nat, share_nat_src, share_nat_comp = national_at(share_year_raw)
+    firm_nat, firm_nat_src, firm_nat_comp = national_at(firm_year)
     firm_official = has_firm_q & ~np.isnan(firm_nat) & (firm_year == firm_year_min)
 
     # a published share stands unless an official statistic pair of a later year supersedes it
@@ -424,6 +437,8 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     nat_basis = np.select([e_share, e_stat, e_firm & firm_official, e_firm], [1, 2, 3, 4], 0)
     nat_source = np.where(e_share, share_nat_src, np.where(e_stat, stat_nat_source,
                                                            np.where(e_firm & firm_official, firm_nat_src, None)))
+    nat_comp = np.where(e_share, share_nat_comp, np.where(e_stat, stat_nat_comp,
+                                                          np.where(e_firm & firm_official, firm_nat_comp, "=")))
     # links without a local share still show the nation's latest figure (for value coverage and context)
     latest = facts.national.reindex(node_ids)
     fill = np.isnan(nat_q) & ~e_share  # an official share keeps its own (possibly unknown) national figure
@@ -434,13 +449,20 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
     nat_basis = np.where(fill, latest_basis, nat_basis)
     latest_src = latest["national_source"].replace("", None).astype(object).to_numpy()[node_of]
     nat_source = np.where(fill, latest_src, nat_source)
+    nat_comp = np.where(fill, latest["national_comparator"].fillna("=").astype(object).to_numpy()[node_of], nat_comp)
     # the local quantity (for output value): an official statistic, else share × national, else firms
     from_share = np.where(e_share & share_output, share * share_nat, np.nan)
-    q = np.where(~np.isnan(stat_value), stat_value, np.where(~np.isnan(from_share), from_share, firm_q))
+    # a statistic of another year than the share in use would pair one year's output with another's
+    # national total (Anhui modules: 66 GW of 2022 beside 499 GW of 2023): the share's own year wins
+    stat_q = np.where(e_share & ~np.isnan(from_share) & (stat_year != share_year_raw), np.nan, stat_value)
+    q = np.where(~np.isnan(stat_q), stat_q, np.where(~np.isnan(from_share), from_share, firm_q))
     kind_code = np.select([firm_kinds == "output", firm_kinds == "capacity", firm_kinds == "capacity+output"],
                           [3, 4, 5], 6)
-    q_basis = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)], [1, 2, kind_code], 0)
-    q_year = np.select([~np.isnan(stat_value), ~np.isnan(from_share), ~np.isnan(q)],
+    q_basis = np.select([~np.isnan(stat_q), ~np.isnan(from_share), ~np.isnan(q)], [1, 2, kind_code], 0)
+    # a quantity derived from a bounded share or national figure keeps the bound: ≈ 25 % of ≥ 499 GW is ≈
+    derived_comp = np.where(share_comp != "=", share_comp, share_nat_comp)
+    q_comp = np.where((q_basis == 2), derived_comp, "=").astype(object)
+    q_year = np.select([~np.isnan(stat_q), ~np.isnan(from_share), ~np.isnan(q)],
                        [stat_year, share_year_raw, firm_year], np.nan)
     share_year = np.select([e_share, e_stat, e_firm], [share_year_raw, stat_year, firm_year], np.nan)
     official = e_share | e_stat
@@ -472,6 +494,8 @@ def link_table(facts: ChainFacts, level: str, settings: DiagnosisSettings | None
         "national_quantity": nat_q, "national_year": nat_year,
         "national_basis": pd.Categorical.from_codes(nat_basis, categories=list(NATIONAL_BASES)),
         "national_source": pd.Series(nat_source, dtype=object),
+        "national_comparator": pd.Series(nat_comp, dtype=object),
+        "quantity_comparator": pd.Series(q_comp, dtype=object),
         "quantity": q, "quantity_basis": pd.Categorical.from_codes(q_basis, categories=list(QUANTITY_BASES)),
         "quantity_year": q_year, "share_year": share_year, "official": official,
         "rank": rank, "regions_ranked": regions_ranked.astype(int), "rank_by_firms": rank_by_firms,
@@ -744,14 +768,15 @@ class Diagnosis(Result):
 
 NODE_COLUMNS = [
     "node_id", "name_zh", "name_en", "stage", "primary", "external_input", "layer", "status", "evidence", "rule",
-    "firms", "quantity", "quantity_unit", "quantity_basis", "quantity_year", "quantity_sources",
-    "national_quantity", "national_basis", "national_year", "national_sources", "national_share",
-    "share_comparator", "share_year", "rank", "regions_ranked", "rank_by_firms", "national_firms", "lq_firms",
+    "firms", "quantity", "quantity_comparator", "quantity_unit", "quantity_basis", "quantity_year", "quantity_sources",
+    "national_quantity", "national_comparator", "national_basis", "national_year", "national_sources",
+    "national_share", "share_comparator", "share_year", "rank", "regions_ranked", "rank_by_firms", "national_firms", "lq_firms",
     "lq_value", "unit_value", "unit_value_unit", "unit_value_year", "unit_value_source", "output_value",
     "national_output_value",
 ]
-TABLE_COLUMNS = ["region", "node_id", "status", "evidence", "rule_code", "firms", "quantity", "quantity_basis",
-                 "quantity_year", "national_quantity", "national_basis", "national_year", "national_share",
+TABLE_COLUMNS = ["region", "node_id", "status", "evidence", "rule_code", "firms", "quantity", "quantity_comparator",
+                 "quantity_basis",
+                 "quantity_year", "national_quantity", "national_comparator", "national_basis", "national_year", "national_share",
                  "share_comparator", "share_year", "rank", "regions_ranked", "rank_by_firms", "national_firms",
                  "lq_firms", "baseline_share", "baseline_indicator", "baseline_year", "external_input"]
 
@@ -768,6 +793,8 @@ def _nation_rows(facts: ChainFacts) -> pd.DataFrame:
     t["national_basis"] = n["national_basis"]
     t["national_year"] = n["national_year"]
     t["national_source"] = n["national_source"].replace("", None)
+    t["national_comparator"] = n["national_comparator"].to_numpy()
+    t["quantity_comparator"] = t["national_comparator"]
     t["national_share"] = np.where(t["quantity"] > 0, 1.0, np.nan)
     t["share_comparator"] = "="
     t["share_year"] = n["national_year"]

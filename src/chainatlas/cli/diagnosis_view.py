@@ -44,7 +44,9 @@ def unverified_lines(d: Diagnosis) -> list[str]:
                 elif value_col == "unit_value":
                     shown = f"{value:,.2f} {rec['unit_value_unit'] or ''}".rstrip()
                 else:
-                    shown = f"{value:,.0f} {rec['quantity_unit'] or ''}".rstrip()
+                    sign = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(
+                        str(rec.get({"quantity": "quantity_comparator"}.get(value_col, "national_comparator")) or "="), "")
+                    shown = f"{sign}{value:,.0f} {rec['quantity_unit'] or ''}".rstrip()
                 lines.append(f"  {MARK} {rec['name_zh']} {rec['name_en']}: {label} {shown} — "
                              f"{', '.join(str(x) for x in srcs if x) or 'no source'}")
     if "verified" in d.firms.columns:

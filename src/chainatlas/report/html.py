@@ -39,7 +39,7 @@ def _env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(resources.files("chainatlas.report") / "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.ChainableUndefined,
     )
-    env.globals.update(pct=pct, num=num, yi=yi, share=share, evidence_labels=charts.EVIDENCE_LABELS,
+    env.globals.update(pct=pct, num=num, yi=yi, share=share, bound=bound, evidence_labels=charts.EVIDENCE_LABELS,
                        mark=unverified_mark, verified_label=verified_label, verified_legend=LEGEND)
     return env
 
@@ -50,12 +50,18 @@ def pct(v: object, digits: int = 1) -> str:
     return "" if is_missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
 
 
+def bound(comparator: object) -> str:
+    """The sign a bounded figure is shown with: "≥ " for a lower bound such as 超过, "≈ " for 约; "" if exact."""
+    if is_missing(comparator):
+        return ""
+    return {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(str(comparator or "="), "")
+
+
 def share(v: object, comparator: object = "=") -> str:
     """A share with its bound kept: "≥ 50.0%" for a lower bound such as 一半以上."""
     if is_missing(v):
         return ""
-    prefix = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "~": "≈ "}.get(str(comparator or "="), "")
-    return prefix + pct(v)
+    return bound(comparator) + pct(v)
 
 
 def num(v: object, digits: int = 2) -> str:

@@ -19,7 +19,7 @@ from chainatlas import __version__
 from chainatlas.analysis.verification import LEGEND
 from chainatlas.report import charts
 from chainatlas.report.embed import script_json
-from chainatlas.report.html import num, pct, share, unverified_mark, verified_label, yi
+from chainatlas.report.html import bound, num, pct, share, unverified_mark, verified_label, yi
 from chainatlas.web import assets
 from chainatlas.web.errors import WebError
 
@@ -85,7 +85,7 @@ def env() -> jinja2.Environment:
     environment.globals.update(
         pct=pct, num=num, yi=yi, url=url, source_links=source_links, address=address, asset=assets.asset_url,
         status_labels=charts.STATUS_LABELS, status_colours=charts.STATUS_COLOURS, stage_labels=charts.STAGE_LABELS,
-        evidence_labels=charts.EVIDENCE_LABELS, share=share, region_label=region_label, suggestion_href=suggestion_href, version=__version__,
+        evidence_labels=charts.EVIDENCE_LABELS, share=share, bound=bound, region_label=region_label, suggestion_href=suggestion_href, version=__version__,
         mark=unverified_mark, verified_label=verified_label, verified_legend=LEGEND, plotly_version=assets.plotly_version,
     )
     return environment
