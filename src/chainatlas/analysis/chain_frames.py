@@ -27,7 +27,7 @@ def baseline_frame(observations: pd.DataFrame) -> pd.DataFrame:
             & (obs["node_id"].fillna("") == "")]
     b = b.rename(columns={"subject_id": "region"})[["region", "indicator", "year", "value", "unit", "source_id"]]
     factors = {u: to_base(1.0, u)[0] for u in b["unit"].dropna().unique()}
-    return b.assign(value=b["value"] * b["unit"].map(factors)).reset_index(drop=True)
+    return b.assign(value=b["value"] * b["unit"].map(factors).astype(float)).reset_index(drop=True)
 
 
 def chain_nodes_frame(nodes: pd.DataFrame, chain_nodes: pd.DataFrame, chain_id: str) -> pd.DataFrame:
