@@ -768,14 +768,10 @@ class Atlas:
 
     def region_shape(self, code: str, table):
         """The region's size and sector mix for regionalisation, from GDP / industrial value added / population."""
-        from chainatlas.analysis.io import pick_baseline, region_shape
+        from chainatlas.analysis.io.size import shape_from_observations
 
         rows = queries.observations(self.store, "region", [code, "100000"], without_node=True)
-        gdp_nation = {table.year: float(table.value_added.sum() / 1e4)}  # the table's value added is GDP (亿元)
-        gdp = pick_baseline(rows, "gdp", code, table.year, "亿元", gdp_nation)
-        iva = pick_baseline(rows, "industrial_value_added", code, table.year, "亿元")
-        pop = pick_baseline(rows, "population_resident", code, table.year)
-        return region_shape(table, code, gdp, iva, pop)
+        return shape_from_observations(table, code, rows)
 
     def io(self, region: str | None = None, table: str | int | None = None, method: str = "aflq",
            delta: float = 0.15, forward: str = "ghosh", chain: str | None = None):
@@ -784,7 +780,8 @@ class Atlas:
         ``region`` regionalises the national table with ``method`` (slq, cilq, flq, aflq) and ``delta``;
         every multiplier carries its band over δ 0.05–0.3. ``chain`` adds its nodes with their sectors.
         """
-        from chainatlas.analysis.io import analyse, map_nodes, node_table
+        from chainatlas.analysis.io import analyse
+        from chainatlas.analysis.io.model import add_chain_nodes
         from chainatlas.reference.io_tables import node_sectors
 
         tab, meta = self.io_table(table)
@@ -797,13 +794,8 @@ class Atlas:
         except ValueError as exc:
             raise ChainAtlasError(str(exc)) from None
         if chain is not None:
-            cid = self.resolve_chain(chain)
-            mapping, missing = map_nodes(tab, node_sectors())
-            nodes = self._whole("nodes")[self._whole("nodes")["id"].isin(self.members.get(cid, []))]
-            result.nodes = node_table(result, mapping, nodes)
-            if missing and any(m in set(nodes["id"]) for m in missing):
-                result.warnings.append(f"table {tab.id} has no sector for nodes "
-                                       + ", ".join(m for m in missing if m in set(nodes["id"])))
+            nodes = self._whole("nodes")
+            add_chain_nodes(result, tab, node_sectors(), nodes[nodes["id"].isin(self.members.get(self.resolve_chain(chain), []))])
         return result
 
     def _io_report_section(self, code: str, chain: str, year: int | None, settings: dict[str, object] | None,
