@@ -299,18 +299,18 @@ class Atlas:
         firms = queries.enterprises_in(self.store, inside)
         prod = queries.production_in(self.store, inside)
         made = prod[["enterprise_id", "node_id"]].drop_duplicates()
-        per_chain = made.merge(self._whole("chain_nodes"), on="node_id").groupby("chain_id").agg(
-            firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique")).reset_index()
-        chains = per_chain.merge(self._whole("chains")[["id", "name_zh", "name_en"]], left_on="chain_id",
-                                 right_on="id").drop(columns="id").sort_values("firms", ascending=False)
-        obs = queries.observations(self.store, "region", [code])
-        obs = obs.merge(queries.sources(self.store, obs["source_id"].dropna().unique())[
-            ["id", "title", "publisher", "date"]].rename(
-            columns={"id": "source_id", "title": "source_title", "publisher": "source_publisher",
-                     "date": "source_date"}), on="source_id", how="left")
+        chains = region_walks.chains_served(made, self._whole("chain_nodes"), self._whole("chains"))
+        obs = self._with_sources(queries.observations(self.store, "region", [code]))
         children = region_walks.child_count(self.regions_frame, code)
-        return RegionView(rec, self.parents(code), children, firms, chains.reset_index(drop=True),
+        return RegionView(rec, self.parents(code), children, firms, chains,
                           obs.reset_index(drop=True))
+
+    def _with_sources(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows with a ``source_id`` joined to their source's title, publisher and date."""
+        src = queries.sources(self.store, frame["source_id"].dropna().unique())[["id", "title", "publisher", "date"]]
+        return frame.merge(src.rename(columns={"id": "source_id", "title": "source_title",
+                                               "publisher": "source_publisher", "date": "source_date"}),
+                           on="source_id", how="left")
 
     # ---------------------------------------------------------------- search
     def search(self, text: str, limit: int = 20) -> Table:
@@ -677,20 +677,12 @@ class Atlas:
         Without ``year``, the year with the most figures for these regions is used. A node-bound
         indicator (``output_share_national@photovoltaics.glass``) reads observations about that node.
         """
+        from chainatlas.analysis.evaluation_system import indicator_table
+
         sys_ = self._system(system)
-        obs = queries.observations(self.store, "region", regions)
-        obs["key"] = np.where(obs["node_id"].fillna("") != "", obs["indicator"] + "@" + obs["node_id"].fillna(""),
-                              obs["indicator"])
-        obs = obs[obs["key"].isin(sys_.keys)]
-        if year is None and len(obs):
-            year = int(obs.groupby("year").size().sort_values(kind="stable").index[-1])
-        used = obs[obs["year"] == year] if year is not None else obs.iloc[0:0]
-        values = used.pivot_table(index="subject_id", columns="key", values="value", aggfunc="first")
-        values = values.reindex(index=regions, columns=sys_.keys)
-        provenance = used.merge(queries.sources(self.store, used["source_id"].dropna().unique())[
-            ["id", "title", "publisher", "date"]].rename(
-            columns={"id": "source_id", "title": "source_title", "publisher": "source_publisher",
-                     "date": "source_date"}), on="source_id", how="left")
+        values, used, year = indicator_table(queries.observations(self.store, "region", regions), sys_.keys,
+                                             regions, year)
+        provenance = self._with_sources(used)
         return values, provenance.reset_index(drop=True), year
 
     def evaluate(self, system: str | IndicatorSystem, regions: list[str] | None = None, within: str | None = None,
@@ -965,15 +957,9 @@ class Atlas:
         code = self.resolve_region(region)
         inside = set(self.descendants(code))
         t = queries.select(self.store, "plan_targets", '"region" IN (SELECT unnest(?::VARCHAR[]))', [sorted(inside)])
-        obs = queries.observations(self.store, "region", inside)
-        legacy = obs[obs["indicator"].str.endswith("_target")]
-        measured = {"capacity_target": "capacity"}  # a target whose actual figure is another indicator
-        legacy = pd.DataFrame({
-            "region": legacy["subject_id"], "park": "", "indicator": legacy["indicator"].map(
-                lambda i: measured.get(i, i)), "node_id": legacy["node_id"].fillna(""), "target": legacy["value"],
-            "unit": legacy["unit"], "comparator": legacy["comparator"].fillna("").replace("", ">="),
-            "target_year": legacy["year"], "source_id": legacy["source_id"], "note": legacy["note"]})
-        return pd.concat([t, legacy], ignore_index=True) if len(t) else legacy.reset_index(drop=True)
+        from chainatlas.analysis.plans import with_legacy_targets
+
+        return with_legacy_targets(t, queries.observations(self.store, "region", inside))
 
     def plan_progress(self, region: str, as_of: int | None = None) -> PlanProgress:
         """Plan targets against the latest actual figure of the same region, indicator and node."""
@@ -1023,12 +1009,9 @@ class Atlas:
         """Every figure of the region (and its chain's nodes, nationally) observed in ``min_years`` years or more."""
         code = self.resolve_region(region)
         ids = set(self.members.get(self.resolve_chain(chain), [])) if chain else set()
-        obs = queries.observations(self.store, "region", [code, "100000"])
-        obs = obs[~obs["indicator"].str.endswith("_target")]
-        obs = obs.assign(node_id=obs["node_id"].fillna(""))
-        obs = obs[(obs["node_id"] == "") & (obs["subject_id"] == code) | obs["node_id"].isin(ids)]
-        years = obs.groupby(["indicator", "node_id"])["year"].nunique()
-        keys = sorted(k for k, n in years.items() if n >= min_years)
+        from chainatlas.analysis.series import series_keys
+
+        keys = series_keys(queries.observations(self.store, "region", [code, "100000"]), code, ids, min_years)
         return [self.series(code, i, n or None) for i, n in keys]
 
     def points(self, region: str, chain: str) -> PointMap:
@@ -1042,20 +1025,11 @@ class Atlas:
         ids = self.members.get(cid, [])
         firms = region_walks.with_levels(queries.makers_of(self.store, ids), self.region_levels)
         made = queries.production(self.store, nodes=ids)[["enterprise_id", "node_id"]].drop_duplicates()
-        joined = made.merge(firms[["id", "name_zh", level]], left_on="enterprise_id", right_on="id").dropna(
-            subset=[level])
-        agg = joined.groupby(level).agg(firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique"),
-                                        firm_names=("name_zh", lambda s: "、".join(sorted(set(s))[:8])))
-        regions = self._whole("regions").set_index("code")
-        agg = agg.join(regions[["name_zh", "name_en", "lon", "lat"]], how="left").reset_index().rename(
-            columns={level: "code"})
-        agg["focus"] = agg["code"] == code
-        agg = agg.dropna(subset=["lon", "lat"]).sort_values("firms", ascending=False).reset_index(drop=True)
+        rows = region_walks.making_regions(made, firms, self.regions_frame, level, code)
         rec = self.region_record(code)
         chain_rec = self._whole("chains").set_index("id").loc[cid]
         return PointMap({k: rec[k] for k in ("code", "name_zh", "name_en", "level", "lon", "lat")},
-                        {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]},
-                        agg[["code", "name_zh", "name_en", "lon", "lat", "firms", "nodes", "firm_names", "focus"]])
+                        {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]}, rows)
 
     def _briefing_section(self, region: str, chain: str, year: int | None,
                           settings: dict[str, object] | None) -> tuple[str, dict, dict[str, pd.DataFrame]]:

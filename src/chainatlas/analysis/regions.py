@@ -117,3 +117,33 @@ def region_candidates(regions: pd.DataFrame) -> list[Candidate]:
         out.append(Candidate(r["code"], names, f"{r['name_zh']} {en} {r['code']}{where}",
                              LEVEL_PRIORITY.get(r["level"], 9), within=tuple(within)))
     return out
+
+
+def chains_served(made: pd.DataFrame, chain_nodes: pd.DataFrame, chains: pd.DataFrame) -> pd.DataFrame:
+    """Per chain, how many of the region's firms and how many nodes it makes (most firms first).
+
+    ``made``: the region's ``enterprise_id, node_id`` pairs; ``chains``: ``id, name_zh, name_en``.
+    """
+    per_chain = made.merge(chain_nodes, on="node_id").groupby("chain_id").agg(
+        firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique")).reset_index()
+    out = per_chain.merge(chains[["id", "name_zh", "name_en"]], left_on="chain_id", right_on="id").drop(columns="id")
+    return out.sort_values("firms", ascending=False).reset_index(drop=True)
+
+
+def making_regions(made: pd.DataFrame, firms: pd.DataFrame, regions: pd.DataFrame, level: str,
+                   focus: str) -> pd.DataFrame:
+    """Regions of ``level`` making a chain's nodes: firms, nodes, up to eight firm names, at their point.
+
+    ``made``: ``enterprise_id, node_id`` pairs; ``firms``: ``id, name_zh`` and the ``level`` column;
+    ``regions``: ``code, name_zh, name_en, lon, lat``. Regions without a point are left out (a map
+    cannot place them); ``focus`` marks the region asked about.
+    """
+    joined = made.merge(firms[["id", "name_zh", level]], left_on="enterprise_id", right_on="id").dropna(
+        subset=[level])
+    agg = joined.groupby(level).agg(firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique"),
+                                    firm_names=("name_zh", lambda s: "、".join(sorted(set(s))[:8])))
+    agg = agg.join(regions.set_index("code")[["name_zh", "name_en", "lon", "lat"]], how="left").reset_index().rename(
+        columns={level: "code"})
+    agg["focus"] = agg["code"] == focus
+    agg = agg.dropna(subset=["lon", "lat"]).sort_values("firms", ascending=False).reset_index(drop=True)
+    return agg[["code", "name_zh", "name_en", "lon", "lat", "firms", "nodes", "firm_names", "focus"]]
