@@ -897,17 +897,12 @@ class Atlas:
     # --- briefing lists ---
     def _node_makers(self) -> pd.Series:
         """node id → number of firm groups in the atlas making it (domestic makers, plants of one group once)."""
-        prod = self._whole("production")[["enterprise_id", "node_id"]].drop_duplicates()
-        return prod.assign(group=prod["enterprise_id"].map(self.firm_groups)).groupby("node_id")["group"].nunique()
+        return briefing_lists.node_makers(self._whole("production"), self.firm_groups)
 
     def _import_dependence(self, ids: list[str]) -> pd.DataFrame:
         """Import-dependence observations about nodes (subject a node, or the nation with a node)."""
-        obs = queries.observations(self.store, indicators=["import_dependence"])
-        obs = obs[obs["unit"] == "%"]
-        node_id = np.where(obs["subject_kind"] == "node", obs["subject_id"], obs["node_id"])
-        obs = obs.assign(node_id=node_id)
-        obs = obs[obs["node_id"].isin(ids) & ((obs["subject_kind"] == "node") | (obs["subject_id"] == "100000"))]
-        return obs[["node_id", "value", "year", "source_id"]].reset_index(drop=True)
+        return briefing_lists.import_dependence(queries.observations(self.store, indicators=["import_dependence"]),
+                                                ids)
 
     def lists(self, region: str, chain: str, year: int | None = None, rules: ListRules | None = None,
               settings: dict[str, object] | None = None) -> BriefingLists:
@@ -917,7 +912,7 @@ class Atlas:
         code = d.region["code"]
         nodes = d.nodes[["node_id", "name_zh", "name_en", "stage", "status"]]
         leading = briefing_lists.leading_firms(d.firms, nodes, rules)
-        region_zh = dict(zip(self._whole("regions")["code"], self._whole("regions")["name_zh"], strict=True))
+        region_zh = dict(zip(self.regions_frame["code"], self.regions_frame["name_zh"], strict=True))
         leading.insert(9, "region_name_zh", leading["region"].map(region_zh))
         choke = briefing_lists.chokepoints(nodes, self._node_makers(), self._import_dependence(list(nodes["node_id"])),
                                            rules)
@@ -930,16 +925,7 @@ class Atlas:
         partner_rows = briefing_lists.partners(rec, lacking, counts, self._whole("regions"), exclude=inside,
                                                node_names=names, rules=rules)
         opps = self.opportunities(code, chain, year=year, settings=settings)
-        rows = []
-        for tl in self.targets(code, opps, n=5, top=3):
-            if len(tl.targets):
-                rows.append(tl.targets.assign(node_id=tl.node["id"], node_name_zh=tl.node["name_zh"],
-                                              node_name_en=tl.node["name_en"]))
-        target_cols = ["node_id", "node_name_zh", "node_name_en", "rank", "id", "name_zh", "name_en", "region",
-                       "region_name_zh", "made_name_zh", "quantity", "quantity_unit", "year", "distance_km",
-                       "reason_zh", "reason_en", "source_id"]
-        targets = pd.concat(rows, ignore_index=True).reindex(columns=target_cols) if rows \
-            else pd.DataFrame(columns=target_cols)
+        targets = briefing_lists.target_rows(self.targets(code, opps, n=5, top=3))
         order = [code] + [p["code"] for p in self.parents(code)][::-1]
         regions = self._whole("regions")
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
