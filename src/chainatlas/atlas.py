@@ -1188,6 +1188,7 @@ class Atlas:
         is counted twice; registry rows carry no quantities (they count as firms, never as output).
         """
         from chainatlas.analysis.classify import MIN_SCORE
+        from chainatlas.analysis.classify.producers import producer_frames
         from chainatlas.store.registry import registry_producers
 
         if not self._has_registry():
@@ -1195,20 +1196,9 @@ class Atlas:
         found = registry_producers(self.store, MIN_SCORE if min_score is None else min_score)
         if found.empty:
             return firms, production
-        dates = dict(zip(self._whole("sources")["id"], self._whole("sources")["date"], strict=True))
-        ids = "registry:" + found["firm_id"]
-        extra_firms = pd.DataFrame({
-            "id": ids, "name_zh": found["name_zh"], "name_en": found["name_zh"], "region": found["region"],
-            "uscc": found["credit_code"], "source_id": found["firm_source_id"], "note": "registry export",
-            "province": found["province"], "prefecture": found["prefecture"], "county": found["county"],
-        }).drop_duplicates("id")
-        years = found["source_id"].map(lambda s: int(str(dates.get(s) or "0")[:4] or 0))
-        extra_prod = pd.DataFrame({
-            "enterprise_id": ids, "node_id": found["node_id"], "year": years.astype("Int64"),
-            "capacity": np.nan, "output": np.nan, "revenue": np.nan, "source_id": found["source_id"],
-            "note": "registry producer, score " + found["score"].round(2).astype(str),
-        })
+        sources = self._whole("sources")
+        extra_firms, extra_prod = producer_frames(found, dict(zip(sources["id"], sources["date"], strict=True)))
         return (pd.concat([firms, extra_firms], ignore_index=True),
                 pd.concat([production, extra_prod], ignore_index=True))
 
-__all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]
+__all__ = ["Atlas", "ChainView", "Evaluation", "RegionView", "Table", "open_atlas", "SPECS"]
