@@ -21,7 +21,7 @@ def producer_frames(found: pd.DataFrame, source_dates: dict[str, str]) -> tuple[
     ...     "firm_source_id": ["reg"], "province": ["370000"], "prefecture": ["371600"], "county": [None],
     ...     "node_id": ["n"], "source_id": ["reg"], "score": [0.81234]})
     >>> firms, prod = producer_frames(found, {"reg": "2024-05-01"})
-    >>> firms.loc[0, "id"], int(prod.loc[0, "year"]), prod.loc[0, "note"], np.isnan(prod.loc[0, "output"])
+    >>> firms.loc[0, "id"], int(prod.loc[0, "year"]), prod.loc[0, "note"], bool(np.isnan(prod.loc[0, "output"]))
     ('registry:91x', 2024, 'registry producer, score 0.81', True)
     """
     ids = REGISTRY_PREFIX + found["firm_id"]
