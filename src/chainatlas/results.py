@@ -1,7 +1,9 @@
 """Small result base: every result prints, renders in a notebook, serialises to JSON, becomes a frame.
 
 Why one base: the CLI's ``--json`` prints ``to_dict()``, the web app's ``.json`` twin returns it and the
-report templates read it, so one method decides what every face shows.
+report templates read it, so one method decides what every face shows. The facade's own results
+(tables, a chain's layout, a region's page, an evaluation with its evidence) are defined here too, so
+faces and notebooks import results without importing the facade.
 """
 
 from __future__ import annotations
