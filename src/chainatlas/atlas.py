@@ -1201,4 +1201,4 @@ class Atlas:
         return (pd.concat([firms, extra_firms], ignore_index=True),
                 pd.concat([production, extra_prod], ignore_index=True))
 
-__all__ = ["Atlas", "ChainView", "Evaluation", "RegionView", "Table", "open_atlas", "SPECS"]
+__all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]
