@@ -1,13 +1,13 @@
 """The ``Atlas`` facade: the one door every face (CLI, reports, web, notebooks) goes through.
 
 Why one door: a number on a web page, in a report and in ``chainatlas diagnose --json`` comes from the
-same method, so it is the same number. The facade wires the store to the pure analysis functions;
-it holds no business rules of its own.
+same method, so it is the same number. The facade resolves names, asks the store's query functions
+(:mod:`chainatlas.store.queries`) for the rows a question needs, calls pure analysis functions and
+wraps their results; it holds no business rules of its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -17,7 +17,10 @@ import pandas as pd
 
 from chainatlas.analysis import graph as chain_graph
 from chainatlas.analysis import lists as briefing_lists
+from chainatlas.analysis import lookup
+from chainatlas.analysis import regions as region_walks
 from chainatlas.analysis.briefing import BriefingLists, PlanProgress, PointMap, Series
+from chainatlas.analysis.chain_frames import baseline_frame, chain_facts_from_frames
 from chainatlas.analysis.checks import CheckReport, check_atlas
 from chainatlas.analysis.diagnosis import (
     LEVELS,
@@ -28,13 +31,10 @@ from chainatlas.analysis.diagnosis import (
     compare,
     diagnose,
     diagnose_all,
-    prepare_chain,
     value_ladder,
 )
 from chainatlas.analysis.evaluation import (
-    EvaluationResult,
     IndicatorSystem,
-    SensitivityResult,
     evaluate,
     sensitivity,
     system_from_dict,
@@ -48,39 +48,14 @@ from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.analysis.targets import TargetList
 from chainatlas.errors import ChainAtlasError, DataError, UnknownChain, UnknownEnterprise, UnknownNode, UnknownRegion
 from chainatlas.model.entities import LOAD_ORDER, SPECS, resolve_kind
-from chainatlas.results import Result, jsonable
-from chainatlas.store import corrections, exporter
+from chainatlas.results import ChainView, Evaluation, RegionView, Table, jsonable
+from chainatlas.store import corrections, exporter, queries
 from chainatlas.store.db import Store, default_path
 from chainatlas.store.importer import Batch, ImportReport, apply_mapping, import_batches
 from chainatlas.store.readers import read_table
 
-LEVEL_PRIORITY = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+LEVEL_PRIORITY = region_walks.LEVEL_PRIORITY  # kept importable from here; declared in analysis.regions
 STATUS_ORDER = {"strong": 0, "present": 1, "weak": 2, "missing": 3, "unknown": 4}
-
-
-def _merge_plant_groups(group: pd.Series) -> pd.Series:
-    """Plants named ``<firm id>-<place>`` (chalco-baotou) belong to that firm's group (chalco)."""
-    ids = set(group.index)
-    out = group.copy()
-    for fid in group.index:
-        parts = fid.split("-")
-        for k in range(len(parts) - 1, 0, -1):
-            parent = "-".join(parts[:k])
-            if parent in ids:
-                out[fid] = group[parent]
-                break
-    return out
-
-
-def _group_key(firm: pd.Series) -> str:
-    """A firm's group: its stock code, else a parent stock code named in its note, else itself."""
-    import re
-
-    if isinstance(firm.get("stock_code"), str) and firm["stock_code"]:
-        return f"code:{firm['stock_code']}"
-    note = firm.get("note") if isinstance(firm.get("note"), str) else ""
-    found = re.search(r"(?<!\d)(\d{6})(?!\d)", note)
-    return f"code:{found.group(1)}" if found else f"id:{firm.name}"
 
 
 def open_atlas(path: str | Path | None = None, *, read_only: bool = False, seed: bool = True) -> Atlas:
@@ -100,124 +75,6 @@ def open_atlas(path: str | Path | None = None, *, read_only: bool = False, seed:
             return Atlas(Store(path, read_only=True))
         return atlas
     return Atlas(Store(path, read_only=read_only))
-
-
-@dataclass
-class Table(Result):
-    """A titled table result (lists of chains, search hits…)."""
-
-    title: str
-    rows: pd.DataFrame
-
-    def to_dict(self) -> dict:
-        return {"title": self.title, "rows": jsonable(self.rows)}
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.rows
-
-    def __repr__(self) -> str:
-        return f"{self.title} ({len(self.rows)} rows)\n{self.rows.to_string(index=False, max_rows=40)}"
-
-
-@dataclass
-class ChainView(Result):
-    """A chain: its nodes by layer (upstream → downstream), links and main paths."""
-
-    chain: dict
-    nodes: pd.DataFrame
-    links: pd.DataFrame
-    layers: list[dict]
-    shared: dict[str, list[str]]
-
-    def to_dict(self) -> dict:
-        return {
-            "chain": jsonable(self.chain),
-            "layers": self.layers,
-            "nodes": jsonable(self.nodes),
-            "links": jsonable(self.links),
-            "shared_nodes": self.shared,
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.nodes
-
-    def __repr__(self) -> str:
-        lines = [f"{self.chain['name_zh']} {self.chain['name_en']} ({self.chain['id']}): {len(self.nodes)} nodes"]
-        names = dict(zip(self.nodes["id"], self.nodes["name_zh"] + " " + self.nodes["name_en"], strict=True))
-        for layer in self.layers:
-            lines.append(f"  [{layer['stage']} {layer['depth']}] " + "; ".join(names[n] for n in layer["nodes"]))
-        return "\n".join(lines)
-
-
-@dataclass
-class RegionView(Result):
-    """A region: identity, parents, firms, chains present and indicators with sources."""
-
-    region: dict
-    parents: list[dict]
-    children: int
-    enterprises: pd.DataFrame
-    chains: pd.DataFrame
-    observations: pd.DataFrame
-
-    def to_dict(self) -> dict:
-        return {
-            "region": jsonable(self.region),
-            "parents": jsonable(self.parents),
-            "children": self.children,
-            "chains": jsonable(self.chains),
-            "enterprises": jsonable(self.enterprises),
-            "observations": jsonable(self.observations),
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.enterprises
-
-    def __repr__(self) -> str:
-        r = self.region
-        path = " / ".join(p["name_zh"] for p in self.parents)
-        return (f"{r['name_zh']} {r['name_en']} ({r['code']}, {r['level']}{', in ' + path if path else ''}): "
-                f"{len(self.enterprises)} firms, {len(self.chains)} chains, {len(self.observations)} indicators")
-
-
-@dataclass
-class Evaluation(Result):
-    """An evaluation with the observations (and sources) behind it and, optionally, a sensitivity table."""
-
-    result: EvaluationResult
-    sensitivity: SensitivityResult | None
-    observations: pd.DataFrame
-    names: dict[str, dict]
-    system: IndicatorSystem
-
-    def to_dict(self) -> dict:
-        out = self.result.to_dict()
-        for item in out["regions"]:
-            item.update(self.names.get(item["region"], {}))
-        out["system_name"] = {"zh": self.system.name_zh, "en": self.system.name_en}
-        out["observations"] = jsonable(self.observations)
-        out["sensitivity"] = self.sensitivity.to_dict() if self.sensitivity is not None else None
-        return jsonable(out)
-
-    def to_frame(self) -> pd.DataFrame:
-        frame = self.result.to_frame()
-        names = pd.DataFrame.from_dict(self.names, orient="index")
-        return names.join(frame, how="right")
-
-    def __repr__(self) -> str:
-        lines = [f"Evaluation {self.system.name_zh} {self.system.name_en} ({self.result.method}, {self.result.year})"]
-        for code, row in self.result.to_frame().iterrows():
-            name = self.names.get(code, {})
-            change = ""
-            if self.result.rank_change is not None and not pd.isna(row.get("rank_change")):
-                change = f" ({int(row['rank_change']):+d})"
-            lines.append(f"  {int(row['rank']):>3}{change} {name.get('name_zh', '')} {name.get('name_en', '')} "
-                         f"({code}) score {row['score']:.3f}")
-        if not self.result.missing.empty:
-            lines.append(f"  missing: {self.result.missing}")
-        if self.sensitivity is not None:
-            lines.append(repr(self.sensitivity))
-        return "\n".join(lines)
 
 
 class Atlas:
@@ -241,18 +98,31 @@ class Atlas:
         self.close()
 
     def _forget(self) -> None:
-        for name in ("tables", "_region_candidates", "_node_candidates", "_chain_candidates",
+        for name in ("tables", "_whole_cache", "regions_frame", "_region_candidates", "_node_candidates", "_chain_candidates",
                      "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_capped", "_target_inputs", "_presence_cache",
                      "_relatedness_cache"):
             self.__dict__.pop(name, None)
 
     @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every entity table as a frame (read once; the reference atlas is small)."""
-        return {kind: exporter.typed_frame(self.store, kind) for kind in LOAD_ORDER}
+        """Every entity table as a frame (read on first use; the facade's own questions ask the store's
+        query functions for the rows they need instead)."""
+        return {kind: self._whole(kind) for kind in LOAD_ORDER}
+
+    def _whole(self, kind: str) -> pd.DataFrame:
+        """One whole entity table, read once: small kinds (chains, nodes, links…) and national runs."""
+        cache = self.__dict__.setdefault("_whole_cache", {})
+        if kind not in cache:
+            cache[kind] = self.__dict__["tables"][kind] if "tables" in self.__dict__ else queries.table(self.store, kind)
+        return cache[kind]
+
+    @cached_property
+    def regions_frame(self) -> pd.DataFrame:
+        """Every region (a few thousand light rows): names to resolve and the hierarchy to walk."""
+        return self._whole("regions")
 
     def table(self, kind: str) -> pd.DataFrame:
-        return self.tables[resolve_kind(kind).kind]
+        return self._whole(resolve_kind(kind).kind)
 
     def counts(self) -> dict[str, int]:
         return self.store.counts()
@@ -328,50 +198,20 @@ class Atlas:
     # ---------------------------------------------------------------- lookup
     @cached_property
     def _region_candidates(self) -> list[Candidate]:
-        records = self.tables["regions"].to_dict(orient="records")
-        by_code = {r["code"]: r for r in records}
-        out = []
-        for r in records:
-            en = r["name_en"] or ""
-            en_short = en.replace(" District", "").replace(" County", "").replace(" Prefecture", "")
-            names = (r["name_zh"], r.get("short_zh") or "", en, en_short)
-            within, cur = [], by_code.get(r.get("parent") or "")
-            while cur is not None and cur["code"] not in within and len(within) < 8:
-                within.append(cur["code"])
-                cur = by_code.get(cur.get("parent") or "")
-            # the province in the label tells apart regions of one name (朝阳区 in 北京市 or in 吉林省)
-            province = next((by_code[c] for c in within if by_code[c]["level"] == "province"), None)
-            where = f" ({province['name_zh']} {province['name_en']})" if province else ""
-            out.append(Candidate(r["code"], names, f"{r['name_zh']} {en} {r['code']}{where}",
-                                 LEVEL_PRIORITY.get(r["level"], 9), within=tuple(within)))
-        return out
+        return region_walks.region_candidates(self.regions_frame)
 
     @cached_property
     def _chain_candidates(self) -> list[Candidate]:
-        out = []
-        for c in self.tables["chains"].to_dict(orient="records"):
-            aliases = tuple(a for a in (c["aliases"] or "").split("|") if a)
-            out.append(Candidate(c["id"], (c["name_zh"], c["name_en"], *aliases),
-                                 f"{c['name_zh']} {c['name_en']} ({c['id']})"))
-        return out
+        return lookup.chain_candidates(self._whole("chains").to_dict(orient="records"))
 
     @cached_property
     def _node_candidates(self) -> list[Candidate]:
-        out = []
-        for n in self.tables["nodes"].to_dict(orient="records"):
-            aliases = tuple(a for a in (n["aliases"] or "").split("|") if a)
-            slug = n["id"].split(".", 1)[-1]
-            out.append(Candidate(n["id"], (n["name_zh"], n["name_en"], slug, *aliases),
-                                 f"{n['name_zh']} {n['name_en']} ({n['id']})"))
-        return out
+        return lookup.node_candidates(self._whole("nodes").to_dict(orient="records"))
 
     @cached_property
     def _enterprise_candidates(self) -> list[Candidate]:
-        out = []
-        for e in self.tables["enterprises"].to_dict(orient="records"):
-            names = (e["name_zh"], e["name_en"], e["stock_code"] or "", e["uscc"] or "")
-            out.append(Candidate(e["id"], names, f"{e['name_zh']} {e['name_en']} ({e['id']})"))
-        return out
+        firms = queries.select(self.store, "enterprises", columns=["id", "name_zh", "name_en", "stock_code", "uscc"])
+        return lookup.enterprise_candidates(firms.to_dict(orient="records"))
 
     def _resolve(self, query: str, candidates: list[Candidate], error: type) -> str:
         match = resolve(str(query), candidates)
@@ -393,28 +233,27 @@ class Atlas:
         return self._resolve(query, self._enterprise_candidates, UnknownEnterprise)
 
     def region_record(self, code: str) -> dict:
-        regions = self.tables["regions"]
+        regions = self.regions_frame
         return regions[regions["code"] == code].iloc[0].to_dict()
 
     # ---------------------------------------------------------------- chains
     @cached_property
     def members(self) -> dict[str, list[str]]:
         """chain id → node ids."""
-        cn = self.tables["chain_nodes"]
-        return {c: sorted(g["node_id"]) for c, g in cn.groupby("chain_id")}
+        return queries.chain_members(self.store)
 
     def graph(self, chain: str | None = None) -> nx.DiGraph:
         """The chain's graph (input → output), or every node's when ``chain`` is None."""
         members = None
         if chain is not None:
             members = self.members.get(self.resolve_chain(chain), [])
-        return chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+        return chain_graph.build_graph(self._whole("nodes"), self._whole("links"), members)
 
     def chains(self) -> Table:
         """Every chain with its node count per stage."""
         rows = []
-        nodes = self.tables["nodes"].set_index("id")
-        for c in self.tables["chains"].to_dict(orient="records"):
+        nodes = self._whole("nodes").set_index("id")
+        for c in self._whole("chains").to_dict(orient="records"):
             ids = self.members.get(c["id"], [])
             stages = nodes.loc[[i for i in ids if i in nodes.index], "stage"].value_counts()
             rows.append({"id": c["id"], "name_zh": c["name_zh"], "name_en": c["name_en"], "nodes": len(ids),
@@ -427,13 +266,14 @@ class Atlas:
     def chain(self, chain: str) -> ChainView:
         """A chain's nodes laid out upstream → downstream, with links and nodes shared with other chains."""
         cid = self.resolve_chain(chain)
-        record = self.tables["chains"].set_index("id").loc[cid].to_dict()
+        record = self._whole("chains").set_index("id").loc[cid].to_dict()
         record["id"] = cid
         record["main_paths"] = [p.split(">") for p in (record.get("main_paths") or "").split(";") if p]
         g = self.graph(cid)
         ids = self.members.get(cid, [])
-        nodes = self.tables["nodes"][self.tables["nodes"]["id"].isin(ids)].reset_index(drop=True)
-        links = self.tables["links"]
+        nodes = self._whole("nodes")
+        nodes = nodes[nodes["id"].isin(ids)].reset_index(drop=True)
+        links = self._whole("links")
         links = links[links["source_node"].isin(ids) & links["target_node"].isin(ids)].reset_index(drop=True)
         shared = {n: cs for n, cs in chain_graph.shared_nodes(self.members).items() if n in ids}
         return ChainView(record, nodes, links, chain_graph.layers(g), shared)
@@ -441,118 +281,57 @@ class Atlas:
     # ---------------------------------------------------------------- regions
     def descendants(self, code: str) -> list[str]:
         """The region and every region below it (province → prefectures → counties)."""
-        regions = self.tables["regions"]
-        children: dict[str, list[str]] = {}
-        for c, p in zip(regions["code"], regions["parent"], strict=True):
-            if p:
-                children.setdefault(p, []).append(c)
-        out, stack, seen = [], [code], set()
-        while stack:
-            cur = stack.pop()
-            if cur in seen:  # a parent cycle in user data must not loop forever
-                continue
-            seen.add(cur)
-            out.append(cur)
-            stack.extend(children.get(cur, []))
-        return out
+        return region_walks.descendants(self.regions_frame, code)
 
     def parents(self, code: str) -> list[dict]:
-        regions = self.tables["regions"].set_index("code")
-        out, seen = [], {code}
-        parent = regions.loc[code, "parent"]
-        while parent and parent in regions.index and parent not in seen:
-            seen.add(parent)
-            rec = regions.loc[parent].to_dict()
-            rec["code"] = parent
-            out.append(rec)
-            parent = rec["parent"]
-        return out[::-1]
+        """The regions above ``code``, top first."""
+        return region_walks.ancestors(self.regions_frame, code)
 
     def enterprises_in(self, code: str) -> pd.DataFrame:
         """Firms located in the region or any region below it."""
-        inside = set(self.descendants(code))
-        firms = self.tables["enterprises"]
-        return firms[firms["region"].isin(inside)].reset_index(drop=True)
+        return queries.enterprises_in(self.store, self.descendants(code))
 
     def region(self, query: str) -> RegionView:
         """A region with its firms, the chains they serve and its indicators (with sources)."""
         code = self.resolve_region(query)
         rec = self.region_record(code)
-        firms = self.enterprises_in(code)
-        prod = self.tables["production"]
-        made = prod[prod["enterprise_id"].isin(firms["id"])][["enterprise_id", "node_id"]].drop_duplicates()
-        cn = self.tables["chain_nodes"]
-        per_chain = made.merge(cn, on="node_id").groupby("chain_id").agg(
-            firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique")).reset_index()
-        chains = per_chain.merge(self.tables["chains"][["id", "name_zh", "name_en"]], left_on="chain_id",
-                                 right_on="id").drop(columns="id").sort_values("firms", ascending=False)
-        obs = self.tables["observations"]
-        obs = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] == code)]
-        obs = obs.merge(self.tables["sources"][["id", "title", "publisher", "date"]].rename(
-            columns={"id": "source_id", "title": "source_title", "publisher": "source_publisher",
-                     "date": "source_date"}), on="source_id", how="left")
-        children = int((self.tables["regions"]["parent"] == code).sum())
-        return RegionView(rec, self.parents(code), children, firms, chains.reset_index(drop=True),
+        inside = self.descendants(code)
+        firms = queries.enterprises_in(self.store, inside)
+        prod = queries.production_in(self.store, inside)
+        made = prod[["enterprise_id", "node_id"]].drop_duplicates()
+        chains = region_walks.chains_served(made, self._whole("chain_nodes"), self._whole("chains"))
+        obs = self._with_sources(queries.observations(self.store, "region", [code]))
+        children = region_walks.child_count(self.regions_frame, code)
+        return RegionView(rec, self.parents(code), children, firms, chains,
                           obs.reset_index(drop=True))
+
+    def _with_sources(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows with a ``source_id`` joined to their source's title, publisher and date."""
+        src = queries.sources(self.store, frame["source_id"].dropna().unique())[["id", "title", "publisher", "date"]]
+        return frame.merge(src.rename(columns={"id": "source_id", "title": "source_title",
+                                               "publisher": "source_publisher", "date": "source_date"}),
+                           on="source_id", how="left")
 
     # ---------------------------------------------------------------- search
     def search(self, text: str, limit: int = 20) -> Table:
         """Regions, chains, nodes and firms whose names or codes contain ``text`` (either language)."""
-        from chainatlas.analysis.lookup import normalise
-
-        q = normalise(text)
-        if not q:
+        if not lookup.normalise(text):
             raise ChainAtlasError("search needs some text: a name in Chinese or English, a code or an id")
-        rows = []
-        groups = (("region", self._region_candidates), ("chain", self._chain_candidates),
-                  ("node", self._node_candidates), ("enterprise", self._enterprise_candidates))
-        for kind, candidates in groups:
-            hits = []
-            for c in candidates:
-                names = [normalise(n) for n in c.names if n] + [normalise(c.key)]
-                if any(q == n for n in names):
-                    hits.append((0, c.priority, c))
-                elif any(n.startswith(q) for n in names):
-                    hits.append((1, c.priority, c))
-                elif any(q in n for n in names):
-                    hits.append((2, c.priority, c))
-            hits.sort(key=lambda h: (h[0], h[1], h[2].key))
-            rows.extend({"kind": kind, "id": c.key, "label": c.label, "match": ("exact", "prefix", "contains")[m]}
-                        for m, _, c in hits[:limit])
-        df = pd.DataFrame(rows, columns=["kind", "id", "label", "match"])
-        if df.empty:
-            from chainatlas.analysis.lookup import suggest
-
-            all_c = [c for _, cs in groups for c in cs]
-            df = pd.DataFrame([{"kind": "suggestion", "id": "", "label": s, "match": "near"}
-                               for s in suggest(text, all_c)], columns=["kind", "id", "label", "match"])
-        return Table(f"search {text!r}", df)
+        groups = [("region", self._region_candidates), ("chain", self._chain_candidates),
+                  ("node", self._node_candidates), ("enterprise", self._enterprise_candidates)]
+        rows = lookup.search(text, groups, limit)
+        return Table(f"search {text!r}", pd.DataFrame(rows, columns=lookup.SEARCH_COLUMNS))
 
     # ---------------------------------------------------------------- diagnosis
     @cached_property
     def region_levels(self) -> pd.DataFrame:
         """For every region code, the codes of its province, prefecture and county (itself included)."""
-        regions = self.tables["regions"]
-        parent = dict(zip(regions["code"], regions["parent"], strict=True))
-        level = dict(zip(regions["code"], regions["level"], strict=True))
-        rows = []
-        for code in regions["code"]:
-            rec = {"code": code, "province": None, "prefecture": None, "county": None}
-            cur, seen = code, 0
-            while cur and seen < 6:
-                lv = level.get(cur)
-                if lv in ("province", "prefecture", "county"):
-                    rec[lv] = cur
-                cur = parent.get(cur)
-                seen += 1
-            rows.append(rec)
-        return pd.DataFrame(rows)
+        return region_walks.region_levels(self.regions_frame)
 
     @cached_property
     def firms_with_ancestors(self) -> pd.DataFrame:
-        """Every firm with the codes of its province, prefecture and county (read once)."""
-        firms = self.tables["enterprises"]
-        return firms.merge(self.region_levels, left_on="region", right_on="code", how="left").drop(columns="code")
+        """Every firm with the codes of its province, prefecture and county (read once; national runs)."""
+        return region_walks.with_levels(self._whole("enterprises"), self.region_levels)
 
     def _firms_with_ancestors(self) -> pd.DataFrame:
         return self.firms_with_ancestors
@@ -562,53 +341,52 @@ class Atlas:
         """firm id → group key (``group_id`` record, stock code, parent code in the note, ``<id>-<place>``)."""
         from chainatlas.analysis.targets import group_keys
 
-        return group_keys(self.tables["enterprises"])
+        return group_keys(self._whole("enterprises"))
+
+    def _chain_rows(self, cid: str, also: list[str] | None = None) -> dict[str, pd.DataFrame]:
+        """What one chain's facts read from the store: its production rows, its makers' records (and
+        those of ``also``), every firm's region (to count firms per region) and region observations."""
+        from chainatlas.analysis.chain_frames import OUTPUT_INDICATORS, SHARE_INDICATORS
+
+        ids = self.members.get(cid, [])
+        makers = queries.makers_of(self.store, ids)
+        if also:
+            extra = queries.enterprises_by_id(self.store, [e for e in also if e not in set(makers["id"])])
+            makers = pd.concat([makers, extra], ignore_index=True).sort_values("id", kind="stable") \
+                .reset_index(drop=True) if len(extra) else makers
+        return {"production": queries.production(self.store, nodes=ids), "enterprises": makers,
+                "firm_regions": queries.firm_regions(self.store),
+                "observations": queries.observations(self.store, "region",
+                                                     indicators=[*OUTPUT_INDICATORS, *SHARE_INDICATORS], nodes=ids)}
+
+    def _chain_facts_of(self, cid: str, year: int | None, rows: dict[str, pd.DataFrame]) -> ChainFacts:
+        """Chain facts from a chain's store rows (the stored ones, or a what-if's overlay of them)."""
+        view = self.chain(cid)
+        levels = self.region_levels
+        firms = region_walks.with_levels(rows["enterprises"], levels)
+        everyone = region_walks.with_levels(rows["firm_regions"], levels)
+        firms_all, prod = self.with_registry_firms(firms, rows["production"])
+        if len(firms_all) > len(firms):  # registry producers count as firms of their regions too
+            everyone = pd.concat([everyone, firms_all.iloc[len(firms):][everyone.columns]], ignore_index=True)
+        return chain_facts_from_frames(view.chain, view.nodes, view.links, self._whole("chain_nodes"), prod,
+                                       firms_all, everyone, rows["observations"], self.regions_frame,
+                                       self.baselines(), year)
 
     def chain_facts(self, chain: str, year: int | None = None) -> ChainFacts:
         """The facts of one chain and year that every regional diagnosis reuses (cached)."""
         cid = self.resolve_chain(chain)
         key = (cid, year)
         cache = self.__dict__.setdefault("_facts_cache", {})
-        if key in cache:
-            return cache[key]
-        view = self.chain(cid)
-        ids = list(view.nodes["id"])
-        nodes = view.nodes.copy()
-        cn = self.tables["chain_nodes"]
-        if "external_input" in cn.columns:  # a node entering this chain from another one
-            ext = cn[(cn["chain_id"] == cid)].set_index("node_id")["external_input"]
-            nodes["external_input"] = nodes["id"].map(ext).fillna(False).astype(bool)
-        firms = self._firms_with_ancestors()
-        firms, prod = self.with_registry_firms(firms, self.tables["production"])
-        prod = prod[prod["node_id"].isin(ids)].merge(
-            firms.rename(columns={"id": "enterprise_id", "source_id": "firm_source_id", "note": "firm_note"}),
-            on="enterprise_id", how="left")
-        obs = self.tables["observations"]
-        obs = obs[obs["subject_kind"] == "region"]
-        node_unit = dict(zip(view.nodes["id"], view.nodes["unit"], strict=True))
-        levels = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["level"], strict=True))
-        stats = obs[(obs["indicator"] == "output") & obs["node_id"].isin(ids)]
-        stats = stats[stats["unit"] == stats["node_id"].map(node_unit)]  # only figures in the node's unit
-        stats = stats.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        shares = obs[obs["indicator"].isin(["output_share_national", "capacity_share_national"])
-                     & obs["node_id"].isin(ids) & (obs["unit"] == "%")]
-        shares = shares.rename(columns={"subject_id": "region"}).assign(level=lambda d: d["region"].map(levels))
-        facts = prepare_chain(view.chain, nodes, view.links, prod, stats, firms, year, shares,
-                              baselines=self.baselines(), regions=self.tables["regions"])
-        cache[key] = facts
-        return facts
+        if key not in cache:
+            cache[key] = self._chain_facts_of(cid, year, self._chain_rows(cid))
+        return cache[key]
 
     def baselines(self) -> pd.DataFrame:
         """Regional and national economy sizes (industrial value added, GDP, resident population) in base units."""
         from chainatlas.analysis.diagnosis import BASELINE_INDICATORS
-        from chainatlas.model.units import to_base
 
-        obs = self.tables["observations"]
-        b = obs[(obs["subject_kind"] == "region") & obs["indicator"].isin(BASELINE_INDICATORS)
-                & (obs["node_id"].fillna("") == "")]
-        b = b.rename(columns={"subject_id": "region"})[["region", "indicator", "year", "value", "unit", "source_id"]]
-        factors = {u: to_base(1.0, u)[0] for u in b["unit"].dropna().unique()}
-        return b.assign(value=b["value"] * b["unit"].map(factors)).reset_index(drop=True)
+        return baseline_frame(queries.observations(self.store, "region", indicators=BASELINE_INDICATORS,
+                                                   without_node=True))
 
     def _settings(self, settings: dict[str, object] | DiagnosisSettings | None) -> DiagnosisSettings:
         return settings if isinstance(settings, DiagnosisSettings) else DiagnosisSettings().with_overrides(settings)
@@ -640,8 +418,8 @@ class Atlas:
     def value_ladder(self, path: list[str]) -> pd.DataFrame:
         """Value per unit of the path's first node along any path of nodes (see ``analysis.diagnosis``)."""
         ids = [self.resolve_node(p) for p in path]
-        nodes = self.tables["nodes"].set_index("id", drop=False)
-        return value_ladder(ids, nodes, self.tables["links"])
+        nodes = self._whole("nodes").set_index("id", drop=False)
+        return value_ladder(ids, nodes, self._whole("links"))
 
     def report(self, region: str, chain: str, out: str | Path | None = None, xlsx: str | Path | None = None,
                year: int | None = None, peers: list[str] | None = None,
@@ -663,7 +441,7 @@ class Atlas:
         comparison = self.compare(chain, peer_codes, year, settings=settings)
         d = diagnosis.to_dict()
         sources = jsonable(self.sources_for(d["sources"]))
-        regions = self.tables["regions"]
+        regions = self._whole("regions")
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
         opps = self.opportunities(code, chain, year=year, settings=settings)
         target_lists = self.targets(code, opps, n=10, top=3)
@@ -691,13 +469,12 @@ class Atlas:
 
     def sources_for(self, ids: list[str]) -> pd.DataFrame:
         """The source records behind a list of source ids (for a report's sources section)."""
-        src = self.tables["sources"]
+        src = self._whole("sources")
         return src[src["id"].isin(ids)].reset_index(drop=True)
 
     # ---------------------------------------------------------------- opportunities and targets
     def _level_of(self, code: str) -> str:
-        level = self.region_record(code)["level"]
-        return level if level in ("province", "prefecture", "county") else "province"
+        return region_walks.walk_level(self.region_record(code)["level"])
 
     def presence_counts(self, level: str) -> pd.DataFrame:
         """Region (of ``level``) × node matrix of firm counts, over the whole atlas (cached)."""
@@ -835,32 +612,19 @@ class Atlas:
                         year: int | None = None) -> pd.DataFrame:
         """Region × node matrix for complexity work: firm counts, output value (yuan) or revenue (yuan).
 
-        Output is valued at each node's unit value so nodes counted in different units add up;
-        the latest figure at or before ``year`` is used per firm and node.
+        See :func:`chainatlas.analysis.complexity.activity.activity_matrix` for how figures are chosen.
         """
-        if level not in ("province", "prefecture", "county"):
-            raise ChainAtlasError(f"level must be province, prefecture or county, not {level!r}")
-        if measure not in ("firms", "output", "revenue"):
-            raise ChainAtlasError(f"measure must be firms, output or revenue, not {measure!r}")
-        prod = self.tables["production"]
+        from chainatlas.analysis.complexity.activity import activity_matrix, check_matrix_args
+
+        check_matrix_args(level, measure)
         if chain is not None:
-            prod = prod[prod["node_id"].isin(self.members.get(self.resolve_chain(chain), []))]
-        if year is not None:
-            prod = prod[prod["year"] <= year]
-        prod = prod.sort_values("year").groupby(["enterprise_id", "node_id"], as_index=False).tail(1)
-        firms = self._firms_with_ancestors()[["id", level]]
-        joined = prod.merge(firms, left_on="enterprise_id", right_on="id").dropna(subset=[level])
-        if measure == "firms":
-            return joined.pivot_table(index=level, columns="node_id", values="enterprise_id", aggfunc="nunique",
-                                      fill_value=0).astype(float)
-        if measure == "output":
-            uv = self.tables["nodes"].set_index("id")["unit_value"]
-            qty = joined["output"].where(joined["output"].notna(), joined["capacity"])
-            joined = joined.assign(value=qty * joined["node_id"].map(uv))
+            ids = self.members.get(self.resolve_chain(chain), [])
+            prod = queries.production(self.store, nodes=ids)
+            firms = region_walks.with_levels(queries.makers_of(self.store, ids), self.region_levels)
         else:
-            joined = joined.assign(value=joined["revenue"])
-        joined = joined.dropna(subset=["value"])
-        return joined.pivot_table(index=level, columns="node_id", values="value", aggfunc="sum", fill_value=0.0)
+            prod, firms = self._whole("production"), self._firms_with_ancestors()
+        unit_values = self._whole("nodes").set_index("id")["unit_value"]
+        return activity_matrix(prod, firms, unit_values, level, measure, year)
 
     def complexity(self, level: str = "prefecture", measure: str = "firms", variant: str = "growthlab-py",
                    chain: str | None = None, year: int | None = None, threshold: float = 1.0):
@@ -898,7 +662,7 @@ class Atlas:
         return shipped[match.key]
 
     def _evaluation_regions(self, regions: list[str] | None, within: str | None) -> list[str]:
-        table = self.tables["regions"]
+        table = self._whole("regions")
         if regions:
             return [self.resolve_region(r) for r in regions]
         if within:
@@ -913,20 +677,12 @@ class Atlas:
         Without ``year``, the year with the most figures for these regions is used. A node-bound
         indicator (``output_share_national@photovoltaics.glass``) reads observations about that node.
         """
+        from chainatlas.analysis.evaluation_system import indicator_table
+
         sys_ = self._system(system)
-        obs = self.tables["observations"]
-        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(regions)].copy()
-        obs["key"] = np.where(obs["node_id"].fillna("") != "", obs["indicator"] + "@" + obs["node_id"].fillna(""),
-                              obs["indicator"])
-        obs = obs[obs["key"].isin(sys_.keys)]
-        if year is None and len(obs):
-            year = int(obs.groupby("year").size().sort_values(kind="stable").index[-1])
-        used = obs[obs["year"] == year] if year is not None else obs.iloc[0:0]
-        values = used.pivot_table(index="subject_id", columns="key", values="value", aggfunc="first")
-        values = values.reindex(index=regions, columns=sys_.keys)
-        provenance = used.merge(self.tables["sources"][["id", "title", "publisher", "date"]].rename(
-            columns={"id": "source_id", "title": "source_title", "publisher": "source_publisher",
-                     "date": "source_date"}), on="source_id", how="left")
+        values, used, year = indicator_table(queries.observations(self.store, "region", regions), sys_.keys,
+                                             regions, year)
+        provenance = self._with_sources(used)
         return values, provenance.reset_index(drop=True), year
 
     def evaluate(self, system: str | IndicatorSystem, regions: list[str] | None = None, within: str | None = None,
@@ -955,7 +711,7 @@ class Atlas:
         if focus is not None:
             sens = sensitivity(values, sys_, self.resolve_region(focus), method=method,
                                normalisation=normalisation, missing=missing)
-        regions_table = self.tables["regions"].set_index("code")
+        regions_table = self._whole("regions").set_index("code")
         names = {c: {"name_zh": regions_table.loc[c, "name_zh"], "name_en": regions_table.loc[c, "name_en"]}
                  for c in codes if c in regions_table.index}
         return Evaluation(result, sens, provenance, names, sys_)
@@ -1004,16 +760,10 @@ class Atlas:
 
     def region_shape(self, code: str, table):
         """The region's size and sector mix for regionalisation, from GDP / industrial value added / population."""
-        from chainatlas.analysis.io import pick_baseline, region_shape
+        from chainatlas.analysis.io.size import shape_from_observations
 
-        obs = self.tables["observations"]
-        rows = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin([code, "100000"])
-                   & (obs["node_id"].fillna("") == "")]
-        gdp_nation = {table.year: float(table.value_added.sum() / 1e4)}  # the table's value added is GDP (亿元)
-        gdp = pick_baseline(rows, "gdp", code, table.year, "亿元", gdp_nation)
-        iva = pick_baseline(rows, "industrial_value_added", code, table.year, "亿元")
-        pop = pick_baseline(rows, "population_resident", code, table.year)
-        return region_shape(table, code, gdp, iva, pop)
+        rows = queries.observations(self.store, "region", [code, "100000"], without_node=True)
+        return shape_from_observations(table, code, rows)
 
     def io(self, region: str | None = None, table: str | int | None = None, method: str = "aflq",
            delta: float = 0.15, forward: str = "ghosh", chain: str | None = None):
@@ -1022,7 +772,8 @@ class Atlas:
         ``region`` regionalises the national table with ``method`` (slq, cilq, flq, aflq) and ``delta``;
         every multiplier carries its band over δ 0.05–0.3. ``chain`` adds its nodes with their sectors.
         """
-        from chainatlas.analysis.io import analyse, map_nodes, node_table
+        from chainatlas.analysis.io import analyse
+        from chainatlas.analysis.io.model import add_chain_nodes
         from chainatlas.reference.io_tables import node_sectors
 
         tab, meta = self.io_table(table)
@@ -1035,13 +786,8 @@ class Atlas:
         except ValueError as exc:
             raise ChainAtlasError(str(exc)) from None
         if chain is not None:
-            cid = self.resolve_chain(chain)
-            mapping, missing = map_nodes(tab, node_sectors())
-            nodes = self.tables["nodes"][self.tables["nodes"]["id"].isin(self.members.get(cid, []))]
-            result.nodes = node_table(result, mapping, nodes)
-            if missing and any(m in set(nodes["id"]) for m in missing):
-                result.warnings.append(f"table {tab.id} has no sector for nodes "
-                                       + ", ".join(m for m in missing if m in set(nodes["id"])))
+            nodes = self._whole("nodes")
+            add_chain_nodes(result, tab, node_sectors(), nodes[nodes["id"].isin(self.members.get(self.resolve_chain(chain), []))])
         return result
 
     def _io_report_section(self, code: str, chain: str, year: int | None, settings: dict[str, object] | None,
@@ -1052,23 +798,40 @@ class Atlas:
         scenario = self.whatif(code, chain, add=whatif, year=year, settings=settings).to_dict() if whatif else None
         return render_io_section(self.io(code, chain=chain).to_dict(), scenario)
 
-    def _diagnose_on(self, tables: dict[str, pd.DataFrame], code: str, chain: str, year: int | None,
-                     settings: dict[str, object] | None):
-        """The one seam between scenarios and the diagnosis: diagnose ``code`` on a set of entity frames.
+    def _scenario(self, scenario):
+        """A scenario given as a Scenario, a dict or a TOML/JSON file (read here: analysis reads no files)."""
+        import json
+        import tomllib
 
-        A scenario hands in the store's frames with plants added or removed; a throw-away facade over
-        the same store answers from them, so the store is never written and the diagnosis rules are
-        whatever ``Atlas.diagnose`` applies. Re-point this method when the diagnosis entry changes.
-        """
-        if tables is self.tables:
-            return self.diagnose(code, chain, year, settings)
-        view = Atlas(self.store)
-        view.__dict__["tables"] = tables
-        # what does not depend on firms or production is shared with this facade (regions, names, members)
-        for name in ("region_levels", "members", "_region_candidates", "_chain_candidates", "_node_candidates"):
-            if name in self.__dict__:
-                view.__dict__[name] = self.__dict__[name]
-        return view.diagnose(code, chain, year, settings)
+        from chainatlas.analysis import scenario as sc
+
+        if isinstance(scenario, (str, Path)):
+            path = Path(scenario)
+            if not path.exists():
+                raise ChainAtlasError(f"scenario file {path} does not exist")
+            text = path.read_text(encoding="utf-8")
+            try:
+                doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+            except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+                raise ChainAtlasError(f"scenario file {path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+            return sc.scenario_from_dict(doc, str(path))
+        if isinstance(scenario, dict):
+            return sc.scenario_from_dict(scenario)
+        return scenario
+
+    def _named_changes(self, changes: list, code: str) -> list:
+        """The changes with every name resolved to a stored id (a plant's region defaults to ``code``)."""
+        from chainatlas.analysis.scenario import Change
+
+        out = []
+        for c in changes:
+            if c.action == "add":
+                where = self.resolve_region(c.region) if c.region else code
+                out.append(Change(**{**c.__dict__, "node_id": self.resolve_node(c.node_id), "region": where}))
+            else:
+                out.append(Change(**{**c.__dict__, "enterprise_id": self.resolve_enterprise(c.enterprise_id),
+                                     "node_id": self.resolve_node(c.node_id) if c.node_id else None}))
+        return out
 
     def whatif(self, region: str, chain: str, scenario=None, add: list[str] | None = None,
                remove: list[str] | None = None, year: int | None = None, table: str | int | None = None,
@@ -1081,122 +844,42 @@ class Atlas:
         ``add``: ``["aluminium.foil-battery=50000t"]``; ``remove``: ``["enterprise-id[:node]"]``.
         ``local_sourcing``, ``unit_value``, ``plant_region`` (a region inside ``region``; default: itself),
         ``plant_year`` and ``as_capacity`` (the quantities are capacities, not output) apply to ``add``.
+        The scenario's plants overlay the chain's store rows and the same pure diagnosis runs on both.
         """
-        import json
-        import tomllib
-
         from chainatlas.analysis import scenario as sc
+        from chainatlas.analysis.io import map_nodes, technical_coefficients
         from chainatlas.reference.io_tables import node_sectors
 
         code = self.resolve_region(region)
         cid = self.resolve_chain(chain)
-        if isinstance(scenario, (str, Path)):
-            path = Path(scenario)
-            if not path.exists():
-                raise ChainAtlasError(f"scenario file {path} does not exist")
-            text = path.read_text(encoding="utf-8")
-            try:
-                doc = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-            except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-                raise ChainAtlasError(f"scenario file {path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
-            scenario = sc.scenario_from_dict(doc, str(path))
-        elif isinstance(scenario, dict):
-            scenario = sc.scenario_from_dict(scenario)
-        changes = list(scenario.changes) if scenario is not None else []
-        for flag in add or []:
-            c = sc.change_from_flag(flag, "add")
-            extra = {"capacity": c.output, "output": None} if as_capacity else {}
-            changes.append(sc.Change(**{**c.__dict__, "local_sourcing": local_sourcing, "unit_value": unit_value,
-                                        "region": plant_region, "year": plant_year, **extra}))
-        changes += [sc.change_from_flag(flag, "remove") for flag in remove or []]
-        name = scenario.name if scenario is not None else ("; ".join([*(f"+{a}" for a in add or []),
-                                                                       *(f"−{r}" for r in remove or [])]) or "empty")
-
-        before = self._diagnose_on(self.tables, code, cid, year, settings)
-        nodes = self.tables["nodes"].set_index("id", drop=False)
-        national = before.nodes.set_index("node_id")
-        warnings: list[str] = []
-        resolved = []
-        for c in changes:
-            if c.action == "add":
-                nid = self.resolve_node(c.node_id)
-                where = self.resolve_region(c.region) if c.region else code
-                c = sc.resolve_change(c, nodes.loc[nid].to_dict(), where, before.year)
-                if nid not in national.index:
-                    warnings.append(f"{nid} is not a node of chain {cid}: it changes no status here")
-                elif (not pd.isna(national.loc[nid, "national_quantity"])
-                      and not str(national.loc[nid, "national_basis"]).startswith("atlas firms")):
-                    # an official national figure (statistic or the one behind an official share) bounds it
-                    c, note = sc.bound_by_market(c, national.loc[nid, "national_quantity"])
-                    if note:
-                        warnings.append(note)
-                else:
-                    warnings.append(f"{nid}: no official national output, so the plant is not bounded by the market")
-            else:
-                c = sc.Change(**{**c.__dict__, "enterprise_id": self.resolve_enterprise(c.enterprise_id),
-                                 "node_id": self.resolve_node(c.node_id) if c.node_id else None})
-            resolved.append(c)
+        name, changes = sc.collect_changes(self._scenario(scenario), add, remove, local_sourcing=local_sourcing,
+                                           unit_value=unit_value, plant_region=plant_region,
+                                           plant_year=plant_year, as_capacity=as_capacity)
+        named = self._named_changes(changes, code)
+        before = self.diagnose(code, cid, year, settings)
+        nodes = self._whole("nodes").set_index("id", drop=False)
+        resolved, warnings = sc.settle_changes(named, nodes, before.nodes.set_index("node_id"), cid, before.year)
         names = {n: (nodes.loc[n, "name_zh"], nodes.loc[n, "name_en"]) for n in {c.node_id for c in resolved if c.node_id}}
-        ent, prod = sc.overlay(self.tables["enterprises"], self.tables["production"], resolved, names)
-        after = self._diagnose_on({**self.tables, "enterprises": ent, "production": prod}, code, cid, year, settings)
+        removed = [c.enterprise_id for c in resolved if c.action == "remove"]
+        rows = self._chain_rows(cid, also=removed)
+        ent, prod = sc.overlay(rows["enterprises"], rows["production"], resolved, names)
+        added = ent[~ent["id"].isin(rows["firm_regions"]["id"])][["id", "region"]]
+        everyone = pd.concat([rows["firm_regions"], added], ignore_index=True) if len(added) else rows["firm_regions"]
+        facts = self._chain_facts_of(cid, year, {**rows, "enterprises": ent, "production": prod,
+                                                 "firm_regions": everyone})
+        after = diagnose(facts, self.region_record(code), self._settings(settings))
         diagnosis = sc.compare_diagnoses(before.to_dict(), after.to_dict())
 
         analysis = self.io(code, table, method, delta)
         tab, _ = self.io_table(table)
-        from chainatlas.analysis.io import map_nodes, technical_coefficients
-
         mapping, _ = map_nodes(tab, node_sectors())
         sectors_of = mapping.groupby("node_id")["code"].apply(list).to_dict()
-        inside = set(self.descendants(code))
-        plants, change_rows = [], []
-        for c in resolved:
-            rec = {k: v for k, v in c.__dict__.items()}
-            rec["quantity"] = c.quantity
-            change_rows.append(rec)
-            if c.action == "add":
-                qty, uv, nid = c.quantity, c.unit_value, c.node_id
-                if c.region not in inside:
-                    warnings.append(f"{nid}: the plant is outside {code}; no input-output impact for this region")
-                    continue
-            else:
-                firm_region = self.tables["enterprises"].set_index("id").loc[c.enterprise_id, "region"]
-                if firm_region not in inside:
-                    warnings.append(f"{c.enterprise_id}: the plant is outside {code}; no input-output impact here")
-                    continue
-                rows = self.tables["production"]
-                prod_rows = rows[(rows["enterprise_id"] == c.enterprise_id)
-                                 & ((rows["node_id"] == c.node_id) if c.node_id else True)]
-                if prod_rows.empty:
-                    continue
-                latest = prod_rows.sort_values("year").groupby("node_id").tail(1)
-                for r in latest.to_dict(orient="records"):
-                    q = r["output"] if not pd.isna(r["output"]) else r["capacity"]
-                    node = nodes.loc[r["node_id"]]
-                    if pd.isna(q) or pd.isna(node["unit_value"]):
-                        warnings.append(f"removed {c.enterprise_id} {r['node_id']}: no quantity or unit value, "
-                                        "no input-output impact")
-                        continue
-                    plants += [{"sector": s, "node_id": r["node_id"], "amount": -q * node["unit_value"] / 1e4
-                                / len(sectors_of.get(r["node_id"], [1])), "local_sourcing": None}
-                               for s in sectors_of.get(r["node_id"], [])]
-                continue
-            if uv is None or qty is None:
-                warnings.append(f"{nid}: no unit value or quantity, so no input-output impact")
-                continue
-            secs = sectors_of.get(nid, [])
-            if not secs:
-                warnings.append(f"{nid}: no input-output sector declared in node_sectors.csv")
-                continue
-            node_uv = nodes.loc[nid, "unit_value"]
-            if c.unit_value is not None and not pd.isna(node_uv) and abs(c.unit_value - float(node_uv)) > 1e-9:
-                warnings.append(f"{nid}: the input-output impact values the plant at {c.unit_value:,.0f} yuan/"
-                                f"{c.quantity_unit}; the diagnosis values every plant at the node's {float(node_uv):,.0f}")
-            uv_year = nodes.loc[nid, "unit_value_year"]
-            if not pd.isna(uv_year) and int(uv_year) != tab.year:
-                warnings.append(f"{nid}: unit value of {int(uv_year)} applied to the {tab.year} table "
-                                "(fixed prices, not deflated)")
-            plants += [{"sector": s, "node_id": nid, "amount": qty * uv / 1e4 / len(secs),
-                        "local_sourcing": c.local_sourcing} for s in secs]
+        removed_firms = queries.enterprises_by_id(self.store, removed)
+        plants, change_rows, more = sc.io_plants(
+            resolved, code, set(self.descendants(code)), nodes, sectors_of, tab.year,
+            dict(zip(removed_firms["id"], removed_firms["region"], strict=True)),
+            queries.production(self.store, enterprises=removed))
+        warnings += more
         impact = None
         if plants:
             impact = sc.io_impact(analysis.solved, analysis.band, technical_coefficients(tab.Z, tab.x),
@@ -1214,17 +897,12 @@ class Atlas:
     # --- briefing lists ---
     def _node_makers(self) -> pd.Series:
         """node id → number of firm groups in the atlas making it (domestic makers, plants of one group once)."""
-        prod = self.tables["production"][["enterprise_id", "node_id"]].drop_duplicates()
-        return prod.assign(group=prod["enterprise_id"].map(self.firm_groups)).groupby("node_id")["group"].nunique()
+        return briefing_lists.node_makers(self._whole("production"), self.firm_groups)
 
     def _import_dependence(self, ids: list[str]) -> pd.DataFrame:
         """Import-dependence observations about nodes (subject a node, or the nation with a node)."""
-        obs = self.tables["observations"]
-        obs = obs[(obs["indicator"] == "import_dependence") & (obs["unit"] == "%")]
-        node_id = np.where(obs["subject_kind"] == "node", obs["subject_id"], obs["node_id"])
-        obs = obs.assign(node_id=node_id)
-        obs = obs[obs["node_id"].isin(ids) & ((obs["subject_kind"] == "node") | (obs["subject_id"] == "100000"))]
-        return obs[["node_id", "value", "year", "source_id"]].reset_index(drop=True)
+        return briefing_lists.import_dependence(queries.observations(self.store, indicators=["import_dependence"]),
+                                                ids)
 
     def lists(self, region: str, chain: str, year: int | None = None, rules: ListRules | None = None,
               settings: dict[str, object] | None = None) -> BriefingLists:
@@ -1234,7 +912,7 @@ class Atlas:
         code = d.region["code"]
         nodes = d.nodes[["node_id", "name_zh", "name_en", "stage", "status"]]
         leading = briefing_lists.leading_firms(d.firms, nodes, rules)
-        region_zh = dict(zip(self.tables["regions"]["code"], self.tables["regions"]["name_zh"], strict=True))
+        region_zh = dict(zip(self.regions_frame["code"], self.regions_frame["name_zh"], strict=True))
         leading.insert(9, "region_name_zh", leading["region"].map(region_zh))
         choke = briefing_lists.chokepoints(nodes, self._node_makers(), self._import_dependence(list(nodes["node_id"])),
                                            rules)
@@ -1244,25 +922,15 @@ class Atlas:
         lacking = list(choke.loc[choke["shortfall"], "node_id"])
         names = dict(zip(nodes["node_id"], nodes["name_zh"], strict=True))
         rec = self.region_record(code)
-        partner_rows = briefing_lists.partners(rec, lacking, counts, self.tables["regions"], exclude=inside,
+        partner_rows = briefing_lists.partners(rec, lacking, counts, self._whole("regions"), exclude=inside,
                                                node_names=names, rules=rules)
         opps = self.opportunities(code, chain, year=year, settings=settings)
-        rows = []
-        for tl in self.targets(code, opps, n=5, top=3):
-            if len(tl.targets):
-                rows.append(tl.targets.assign(node_id=tl.node["id"], node_name_zh=tl.node["name_zh"],
-                                              node_name_en=tl.node["name_en"]))
-        target_cols = ["node_id", "node_name_zh", "node_name_en", "rank", "id", "name_zh", "name_en", "region",
-                       "region_name_zh", "made_name_zh", "quantity", "quantity_unit", "year", "distance_km",
-                       "reason_zh", "reason_en", "source_id"]
-        targets = pd.concat(rows, ignore_index=True).reindex(columns=target_cols) if rows \
-            else pd.DataFrame(columns=target_cols)
+        targets = briefing_lists.target_rows(self.targets(code, opps, n=5, top=3))
         order = [code] + [p["code"] for p in self.parents(code)][::-1]
-        regions = self.tables["regions"]
+        regions = self._whole("regions")
         region_names = dict(zip(regions["code"], regions["name_zh"], strict=True))
-        obs = self.tables["observations"]
-        obs = obs[obs["subject_kind"] == "region"]
-        innov = briefing_lists.innovation(obs, order, self.tables["indicators"], region_names)
+        obs = queries.observations(self.store, "region", order)
+        innov = briefing_lists.innovation(obs, order, self._whole("indicators"), region_names)
         sources = sorted({s for f in (leading, targets, innov) for s in f["source_id"].dropna()}
                          | set(choke["import_source"].dropna()))
         return BriefingLists({k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
@@ -1274,18 +942,10 @@ class Atlas:
         of ``*_target`` indicators (how older atlases recorded them)."""
         code = self.resolve_region(region)
         inside = set(self.descendants(code))
-        t = self.tables["plan_targets"]
-        t = t[t["region"].isin(inside)].copy()
-        obs = self.tables["observations"]
-        legacy = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(inside)
-                     & obs["indicator"].str.endswith("_target")]
-        measured = {"capacity_target": "capacity"}  # a target whose actual figure is another indicator
-        legacy = pd.DataFrame({
-            "region": legacy["subject_id"], "park": "", "indicator": legacy["indicator"].map(
-                lambda i: measured.get(i, i)), "node_id": legacy["node_id"].fillna(""), "target": legacy["value"],
-            "unit": legacy["unit"], "comparator": legacy["comparator"].fillna("").replace("", ">="),
-            "target_year": legacy["year"], "source_id": legacy["source_id"], "note": legacy["note"]})
-        return pd.concat([t, legacy], ignore_index=True) if len(t) else legacy.reset_index(drop=True)
+        t = queries.select(self.store, "plan_targets", '"region" IN (SELECT unnest(?::VARCHAR[]))', [sorted(inside)])
+        from chainatlas.analysis.plans import with_legacy_targets
+
+        return with_legacy_targets(t, queries.observations(self.store, "region", inside))
 
     def plan_progress(self, region: str, as_of: int | None = None) -> PlanProgress:
         """Plan targets against the latest actual figure of the same region, indicator and node."""
@@ -1293,13 +953,12 @@ class Atlas:
 
         code = self.resolve_region(region)
         targets = self.plan_targets(code)
-        obs = self.tables["observations"]
-        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin(set(targets["region"]))
-                  & ~obs["indicator"].str.endswith("_target")]
+        obs = queries.observations(self.store, "region", set(targets["region"]))
+        obs = obs[~obs["indicator"].str.endswith("_target")]
         actuals = obs.rename(columns={"subject_id": "region"})[
             ["region", "indicator", "node_id", "value", "unit", "year", "source_id", "comparator"]]
-        ind = self.tables["indicators"]
-        regions = self.tables["regions"]
+        ind = self._whole("indicators")
+        regions = self._whole("regions")
         rows = plan_progress(targets, actuals, dict(zip(ind["id"], ind["name_zh"], strict=True)),
                              dict(zip(regions["code"], regions["name_zh"], strict=True)), as_of=as_of)
         rec = self.region_record(code)
@@ -1312,22 +971,21 @@ class Atlas:
 
         code = self.resolve_region(region)
         nid = self.resolve_node(node) if node else ""
-        ind = self.tables["indicators"].set_index("id")
+        ind = self._whole("indicators").set_index("id")
         if indicator not in ind.index:
             raise ChainAtlasError(f"unknown indicator {indicator!r}; see the indicators table")
-        obs = self.tables["observations"]
-        obs = obs[(obs["subject_kind"] == "region") & (obs["indicator"] == indicator)
-                  & (obs["node_id"].fillna("") == nid)]
+        obs = queries.observations(self.store, "region", [code, "100000"], [indicator])
+        obs = obs[obs["node_id"].fillna("") == nid]
         reg, nat = obs[obs["subject_id"] == code], obs[obs["subject_id"] == "100000"]
         unit = None
         if nid:
-            unit = self.tables["nodes"].set_index("id").loc[nid, "unit"] if indicator in ("output", "capacity") \
+            unit = self._whole("nodes").set_index("id").loc[nid, "unit"] if indicator in ("output", "capacity") \
                 else None
         rows = series(reg, nat if code != "100000" else nat.iloc[0:0], unit)
         rec = self.region_record(code)
         node_rec = None
         if nid:
-            n = self.tables["nodes"].set_index("id").loc[nid]
+            n = self._whole("nodes").set_index("id").loc[nid]
             node_rec = {"id": nid, "name_zh": n["name_zh"], "name_en": n["name_en"]}
         return Series({k: rec[k] for k in ("code", "name_zh", "name_en")},
                       {"id": indicator, "name_zh": ind.loc[indicator, "name_zh"], "name_en": ind.loc[indicator, "name_en"]},
@@ -1337,13 +995,9 @@ class Atlas:
         """Every figure of the region (and its chain's nodes, nationally) observed in ``min_years`` years or more."""
         code = self.resolve_region(region)
         ids = set(self.members.get(self.resolve_chain(chain), [])) if chain else set()
-        obs = self.tables["observations"]
-        obs = obs[(obs["subject_kind"] == "region") & obs["subject_id"].isin([code, "100000"])
-                  & ~obs["indicator"].str.endswith("_target")]
-        obs = obs.assign(node_id=obs["node_id"].fillna(""))
-        obs = obs[(obs["node_id"] == "") & (obs["subject_id"] == code) | obs["node_id"].isin(ids)]
-        years = obs.groupby(["indicator", "node_id"])["year"].nunique()
-        keys = sorted(k for k, n in years.items() if n >= min_years)
+        from chainatlas.analysis.series import series_keys
+
+        keys = series_keys(queries.observations(self.store, "region", [code, "100000"]), code, ids, min_years)
         return [self.series(code, i, n or None) for i, n in keys]
 
     def points(self, region: str, chain: str) -> PointMap:
@@ -1355,23 +1009,13 @@ class Atlas:
         cid = self.resolve_chain(chain)
         level = self._level_of(code)
         ids = self.members.get(cid, [])
-        firms = self._firms_with_ancestors()
-        prod = self.tables["production"]
-        made = prod[prod["node_id"].isin(ids)][["enterprise_id", "node_id"]].drop_duplicates()
-        joined = made.merge(firms[["id", "name_zh", level]], left_on="enterprise_id", right_on="id").dropna(
-            subset=[level])
-        agg = joined.groupby(level).agg(firms=("enterprise_id", "nunique"), nodes=("node_id", "nunique"),
-                                        firm_names=("name_zh", lambda s: "、".join(sorted(set(s))[:8])))
-        regions = self.tables["regions"].set_index("code")
-        agg = agg.join(regions[["name_zh", "name_en", "lon", "lat"]], how="left").reset_index().rename(
-            columns={level: "code"})
-        agg["focus"] = agg["code"] == code
-        agg = agg.dropna(subset=["lon", "lat"]).sort_values("firms", ascending=False).reset_index(drop=True)
+        firms = region_walks.with_levels(queries.makers_of(self.store, ids), self.region_levels)
+        made = queries.production(self.store, nodes=ids)[["enterprise_id", "node_id"]].drop_duplicates()
+        rows = region_walks.making_regions(made, firms, self.regions_frame, level, code)
         rec = self.region_record(code)
-        chain_rec = self.tables["chains"].set_index("id").loc[cid]
+        chain_rec = self._whole("chains").set_index("id").loc[cid]
         return PointMap({k: rec[k] for k in ("code", "name_zh", "name_en", "level", "lon", "lat")},
-                        {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]},
-                        agg[["code", "name_zh", "name_en", "lon", "lat", "firms", "nodes", "firm_names", "focus"]])
+                        {"id": cid, "name_zh": chain_rec["name_zh"], "name_en": chain_rec["name_en"]}, rows)
 
     def _briefing_section(self, region: str, chain: str, year: int | None,
                           settings: dict[str, object] | None) -> tuple[str, dict, dict[str, pd.DataFrame]]:
@@ -1426,7 +1070,7 @@ class Atlas:
     def diagnose_all(self, chain: str, level: str = "prefecture", year: int | None = None,
                      settings: dict[str, object] | DiagnosisSettings | None = None) -> NationalRun:
         """Every region of ``level`` diagnosed for ``chain`` in one vectorised pass (same numbers as ``diagnose``)."""
-        regions = self.tables["regions"]
+        regions = self._whole("regions")
         names = regions.loc[regions["level"] == self._level(level), ["code", "name_zh", "name_en"]]
         return diagnose_all(self.chain_facts(chain, year), level, self._settings(settings), names)
 
@@ -1445,8 +1089,8 @@ class Atlas:
         """The names the fact extractor recognises: this atlas's regions, nodes, indicators, ranges."""
         from chainatlas.extract.gazetteer import Gazetteer
 
-        t = self.tables
-        return Gazetteer.from_frames(t["regions"], t["nodes"], t["indicators"], t["plausibility"], t["observations"])
+        t = self._whole
+        return Gazetteer.from_frames(t("regions"), t("nodes"), t("indicators"), t("plausibility"), t("observations"))
 
     def extract(self, files: list[str | Path], *, date: str | None = None, source: dict | None = None):
         """Candidate facts read from documents, checked and compared with the store; writes nothing.
@@ -1459,8 +1103,8 @@ class Atlas:
         from chainatlas.extract.readers import read_document
 
         documents = [read_document(f) for f in files]
-        return extract_documents(documents, self.extraction_gazetteer(), indicators=self.tables["indicators"],
-                                 observations=self.tables["observations"], date=date, source=source)
+        return extract_documents(documents, self.extraction_gazetteer(), indicators=self._whole("indicators"),
+                                 observations=self._whole("observations"), date=date, source=source)
 
 
     # --- registry ---
@@ -1475,8 +1119,8 @@ class Atlas:
         """The vocabulary (shipped + the user's ``vocabulary`` files) and region resolver of this store."""
         from chainatlas.registry.context import build_context
 
-        nodes = self.tables["nodes"].to_dict("records")
-        regions = self.tables["regions"][["code", "name_zh", "short_zh", "level", "parent"]]
+        nodes = self._whole("nodes").to_dict("records")
+        regions = self._whole("regions")[["code", "name_zh", "short_zh", "level", "parent"]]
         return build_context(regions.astype(object).where(regions.notna(), "").to_dict("records"),
                              list(vocabulary), nodes)
 
@@ -1544,6 +1188,7 @@ class Atlas:
         is counted twice; registry rows carry no quantities (they count as firms, never as output).
         """
         from chainatlas.analysis.classify import MIN_SCORE
+        from chainatlas.analysis.classify.producers import producer_frames
         from chainatlas.store.registry import registry_producers
 
         if not self._has_registry():
@@ -1551,19 +1196,8 @@ class Atlas:
         found = registry_producers(self.store, MIN_SCORE if min_score is None else min_score)
         if found.empty:
             return firms, production
-        dates = dict(zip(self.tables["sources"]["id"], self.tables["sources"]["date"], strict=True))
-        ids = "registry:" + found["firm_id"]
-        extra_firms = pd.DataFrame({
-            "id": ids, "name_zh": found["name_zh"], "name_en": found["name_zh"], "region": found["region"],
-            "uscc": found["credit_code"], "source_id": found["firm_source_id"], "note": "registry export",
-            "province": found["province"], "prefecture": found["prefecture"], "county": found["county"],
-        }).drop_duplicates("id")
-        years = found["source_id"].map(lambda s: int(str(dates.get(s) or "0")[:4] or 0))
-        extra_prod = pd.DataFrame({
-            "enterprise_id": ids, "node_id": found["node_id"], "year": years.astype("Int64"),
-            "capacity": np.nan, "output": np.nan, "revenue": np.nan, "source_id": found["source_id"],
-            "note": "registry producer, score " + found["score"].round(2).astype(str),
-        })
+        sources = self._whole("sources")
+        extra_firms, extra_prod = producer_frames(found, dict(zip(sources["id"], sources["date"], strict=True)))
         return (pd.concat([firms, extra_firms], ignore_index=True),
                 pd.concat([production, extra_prod], ignore_index=True))
 

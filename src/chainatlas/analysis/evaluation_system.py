@@ -186,3 +186,23 @@ def load_system(source: str | Mapping) -> IndicatorSystem:
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"indicator system TOML: {exc}") from exc
     return system_from_dict(data)
+
+
+def indicator_table(observations, keys: list[str], regions: list[str], year: int | None = None):
+    """Region × indicator values of ``keys`` in one year, the observations used, and that year.
+
+    ``observations``: region observations of ``regions``. A key ``indicator@node`` reads the
+    figures about that node. Without ``year``, the year with the most figures is used (the latest of
+    equally covered years).
+    """
+    import numpy as np
+
+    obs = observations.copy()
+    node = obs["node_id"].fillna("")
+    obs["key"] = np.where(node != "", obs["indicator"] + "@" + node, obs["indicator"])
+    obs = obs[obs["key"].isin(keys)]
+    if year is None and len(obs):
+        year = int(obs.groupby("year").size().sort_values(kind="stable").index[-1])
+    used = obs[obs["year"] == year] if year is not None else obs.iloc[0:0]
+    values = used.pivot_table(index="subject_id", columns="key", values="value", aggfunc="first")
+    return values.reindex(index=regions, columns=keys), used, year

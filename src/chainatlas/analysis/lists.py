@@ -211,3 +211,34 @@ def innovation(observations: pd.DataFrame, region_order: list[str], indicators: 
                      _r=obs["subject_id"].map({c: i for i, c in enumerate(region_order)}),
                      _i=obs["indicator"].map({c: i for i, c in enumerate(INNOVATION_INDICATORS)}))
     return obs.sort_values(["_r", "_i"]).reindex(columns=cols).reset_index(drop=True)
+
+
+TARGET_COLUMNS = ["node_id", "node_name_zh", "node_name_en", "rank", "id", "name_zh", "name_en", "region",
+                  "region_name_zh", "made_name_zh", "quantity", "quantity_unit", "year", "distance_km",
+                  "reason_zh", "reason_en", "source_id"]
+
+
+def node_makers(made: pd.DataFrame, groups: pd.Series) -> pd.Series:
+    """node id → number of firm groups making it (plants of one group count once).
+
+    ``made``: ``enterprise_id, node_id`` rows; ``groups``: firm id → group key.
+    """
+    made = made[["enterprise_id", "node_id"]].drop_duplicates()
+    return made.assign(group=made["enterprise_id"].map(groups)).groupby("node_id")["group"].nunique()
+
+
+def import_dependence(observations: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """Import-dependence figures (%) about ``ids``: observations whose subject is the node, or the nation
+    with the node named."""
+    obs = observations[(observations["indicator"] == "import_dependence") & (observations["unit"] == "%")]
+    obs = obs.assign(node_id=np.where(obs["subject_kind"] == "node", obs["subject_id"], obs["node_id"]))
+    obs = obs[obs["node_id"].isin(ids) & ((obs["subject_kind"] == "node") | (obs["subject_id"] == "100000"))]
+    return obs[["node_id", "value", "year", "source_id"]].reset_index(drop=True)
+
+
+def target_rows(target_lists: list) -> pd.DataFrame:
+    """The target lists of several nodes as one table (招商目标), each row naming its node."""
+    rows = [tl.targets.assign(node_id=tl.node["id"], node_name_zh=tl.node["name_zh"], node_name_en=tl.node["name_en"])
+            for tl in target_lists if len(tl.targets)]
+    return pd.concat(rows, ignore_index=True).reindex(columns=TARGET_COLUMNS) if rows \
+        else pd.DataFrame(columns=TARGET_COLUMNS)

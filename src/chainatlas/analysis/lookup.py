@@ -98,3 +98,61 @@ def suggest(query: str, candidates: list[Candidate], n: int = 5) -> list[str]:
         if len(labels) >= n:
             break
     return labels
+
+
+# --------------------------------------------------------------------------- candidates and search
+MATCH_KINDS = ("exact", "prefix", "contains")
+SEARCH_COLUMNS = ["kind", "id", "label", "match"]
+
+
+def _aliases(text: str | None) -> tuple[str, ...]:
+    return tuple(a for a in (text or "").split("|") if a)
+
+
+def chain_candidates(chains: list[dict]) -> list[Candidate]:
+    """Chains by id, Chinese and English names and ``|``-separated aliases."""
+    return [Candidate(c["id"], (c["name_zh"], c["name_en"], *_aliases(c["aliases"])),
+                      f"{c['name_zh']} {c['name_en']} ({c['id']})") for c in chains]
+
+
+def node_candidates(nodes: list[dict]) -> list[Candidate]:
+    """Nodes by id, names, the slug after the chain prefix (``alumina`` for ``aluminium.alumina``), aliases."""
+    return [Candidate(n["id"], (n["name_zh"], n["name_en"], n["id"].split(".", 1)[-1], *_aliases(n["aliases"])),
+                      f"{n['name_zh']} {n['name_en']} ({n['id']})") for n in nodes]
+
+
+def enterprise_candidates(firms: list[dict]) -> list[Candidate]:
+    """Firms by id, names, stock code and unified social credit code."""
+    return [Candidate(e["id"], (e["name_zh"], e["name_en"], e["stock_code"] or "", e["uscc"] or ""),
+                      f"{e['name_zh']} {e['name_en']} ({e['id']})") for e in firms]
+
+
+def search(text: str, groups: list[tuple[str, list[Candidate]]], limit: int = 20) -> list[dict]:
+    """Rows ``kind, id, label, match`` of the candidates whose names or key contain ``text``.
+
+    Per kind: exact matches first, then prefixes, then names containing the text; within each, the
+    candidate's priority (provinces before prefectures) then its key; at most ``limit`` per kind.
+    Nothing found: the closest labels, as ``suggestion`` rows.
+
+    >>> c = [Candidate("a", ("Binzhou",), "Binzhou (a)"), Candidate("b", ("Bin",), "Bin (b)")]
+    >>> [(r["id"], r["match"]) for r in search("bin", [("region", c)])]
+    [('b', 'exact'), ('a', 'prefix')]
+    """
+    q = normalise(text)
+    rows = []
+    for kind, candidates in groups:
+        hits = []
+        for c in candidates:
+            names = [normalise(n) for n in c.names if n] + [normalise(c.key)]
+            if any(q == n for n in names):
+                hits.append((0, c.priority, c))
+            elif any(n.startswith(q) for n in names):
+                hits.append((1, c.priority, c))
+            elif any(q in n for n in names):
+                hits.append((2, c.priority, c))
+        hits.sort(key=lambda h: (h[0], h[1], h[2].key))
+        rows.extend({"kind": kind, "id": c.key, "label": c.label, "match": MATCH_KINDS[m]} for m, _, c in hits[:limit])
+    if rows:
+        return rows
+    everything = [c for _, cs in groups for c in cs]
+    return [{"kind": "suggestion", "id": "", "label": s, "match": "near"} for s in suggest(text, everything)]

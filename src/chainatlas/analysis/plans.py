@@ -82,3 +82,19 @@ def plan_progress(targets: pd.DataFrame, actuals: pd.DataFrame, indicator_names:
                     rec["status"] = "not met" if due else "open"
         rows.append(rec)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# a legacy target whose actual figure is recorded under another indicator
+MEASURED_AS = {"capacity_target": "capacity"}
+
+
+def with_legacy_targets(targets: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """Plan targets (the ``plan_targets`` kind) plus region observations of ``*_target`` indicators,
+    the way older atlases recorded targets (a bare target is a floor: comparator ``>=``)."""
+    legacy = observations[observations["indicator"].str.endswith("_target")]
+    legacy = pd.DataFrame({
+        "region": legacy["subject_id"], "park": "", "indicator": legacy["indicator"].map(
+            lambda i: MEASURED_AS.get(i, i)), "node_id": legacy["node_id"].fillna(""), "target": legacy["value"],
+        "unit": legacy["unit"], "comparator": legacy["comparator"].fillna("").replace("", ">="),
+        "target_year": legacy["year"], "source_id": legacy["source_id"], "note": legacy["note"]})
+    return pd.concat([targets, legacy], ignore_index=True) if len(targets) else legacy.reset_index(drop=True)

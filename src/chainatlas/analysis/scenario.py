@@ -384,3 +384,120 @@ def _yi(v: float | None) -> str:
 
 def _or(v: object) -> str:
     return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+# --------------------------------------------------------------------------- from flags to settled changes
+def collect_changes(scenario: Scenario | None, add: list[str] | None = None, remove: list[str] | None = None, *,
+                    local_sourcing: float | None = None, unit_value: float | None = None,
+                    plant_region: str | None = None, plant_year: int | None = None,
+                    as_capacity: bool = False) -> tuple[str, list[Change]]:
+    """The scenario's name and its changes: a scenario's own, then ``--add`` and ``--remove`` flags.
+
+    ``local_sourcing``, ``unit_value``, ``plant_region``, ``plant_year`` and ``as_capacity`` (the
+    quantity is a capacity, not output) apply to the ``add`` flags.
+
+    >>> name, changes = collect_changes(None, add=["aluminium.alumina=5万吨"], as_capacity=True)
+    >>> name, changes[0].capacity, changes[0].output, changes[0].quantity_unit
+    ('+aluminium.alumina=5万吨', 5.0, None, '万吨')
+    """
+    changes = list(scenario.changes) if scenario is not None else []
+    for flag in add or []:
+        c = change_from_flag(flag, "add")
+        extra = {"capacity": c.output, "output": None} if as_capacity else {}
+        changes.append(Change(**{**c.__dict__, "local_sourcing": local_sourcing, "unit_value": unit_value,
+                                 "region": plant_region, "year": plant_year, **extra}))
+    changes += [change_from_flag(flag, "remove") for flag in remove or []]
+    name = scenario.name if scenario is not None else ("; ".join([*(f"+{a}" for a in add or []),
+                                                                   *(f"−{r}" for r in remove or [])]) or "empty")
+    return name, changes
+
+
+def settle_changes(changes: list[Change], nodes: pd.DataFrame, national: pd.DataFrame, chain_id: str,
+                   year: int | None) -> tuple[list[Change], list[str]]:
+    """Fill each added plant's defaults and bound it by its node's national market.
+
+    ``changes`` already name stored ids (node ids, the plant's region code, enterprise ids);
+    ``nodes``: node records indexed by id; ``national``: the baseline diagnosis's node rows indexed
+    by node id (``national_quantity``, ``national_basis``). Only an official national figure (a
+    statistic, or the one behind an official share) bounds a plant; a sum of the atlas's own firms
+    does not. Returns the settled changes and what the reader should know about them.
+    """
+    warnings: list[str] = []
+    settled = []
+    for c in changes:
+        if c.action == "add":
+            nid = c.node_id
+            c = resolve_change(c, nodes.loc[nid].to_dict(), c.region, year)
+            if nid not in national.index:
+                warnings.append(f"{nid} is not a node of chain {chain_id}: it changes no status here")
+            elif (not pd.isna(national.loc[nid, "national_quantity"])
+                  and not str(national.loc[nid, "national_basis"]).startswith("atlas firms")):
+                c, note = bound_by_market(c, national.loc[nid, "national_quantity"])
+                if note:
+                    warnings.append(note)
+            else:
+                warnings.append(f"{nid}: no official national output, so the plant is not bounded by the market")
+        settled.append(c)
+    return settled, warnings
+
+
+def io_plants(changes: list[Change], region: str, inside: set[str], nodes: pd.DataFrame, sectors_of: dict[str, list[str]],
+              table_year: int, firm_region: dict[str, str], production: pd.DataFrame
+              ) -> tuple[list[dict], list[dict], list[str]]:
+    """The input-output shocks of settled changes: (plants for :func:`io_impact`, change rows, warnings).
+
+    A plant counts only inside ``region`` (``inside``: its code and every code below it); an added
+    plant is valued at its unit value, a removed one at its latest output (else capacity) times its
+    node's unit value, split evenly over the node's IO sectors (``sectors_of``, 万元).
+    ``firm_region``: removed firms' regions; ``production``: their production rows.
+    """
+    warnings: list[str] = []
+    plants, change_rows = [], []
+    for c in changes:
+        rec = dict(c.__dict__)
+        rec["quantity"] = c.quantity
+        change_rows.append(rec)
+        if c.action == "add":
+            qty, uv, nid = c.quantity, c.unit_value, c.node_id
+            if c.region not in inside:
+                warnings.append(f"{nid}: the plant is outside {region}; no input-output impact for this region")
+                continue
+        else:
+            if firm_region.get(c.enterprise_id) not in inside:
+                warnings.append(f"{c.enterprise_id}: the plant is outside {region}; no input-output impact here")
+                continue
+            rows = production
+            prod_rows = rows[(rows["enterprise_id"] == c.enterprise_id)
+                             & ((rows["node_id"] == c.node_id) if c.node_id else True)]
+            if prod_rows.empty:
+                continue
+            latest = prod_rows.sort_values("year").groupby("node_id").tail(1)
+            for r in latest.to_dict(orient="records"):
+                q = r["output"] if not pd.isna(r["output"]) else r["capacity"]
+                node = nodes.loc[r["node_id"]]
+                if pd.isna(q) or pd.isna(node["unit_value"]):
+                    warnings.append(f"removed {c.enterprise_id} {r['node_id']}: no quantity or unit value, "
+                                    "no input-output impact")
+                    continue
+                plants += [{"sector": s, "node_id": r["node_id"], "amount": -q * node["unit_value"] / 1e4
+                            / len(sectors_of.get(r["node_id"], [1])), "local_sourcing": None}
+                           for s in sectors_of.get(r["node_id"], [])]
+            continue
+        if uv is None or qty is None:
+            warnings.append(f"{nid}: no unit value or quantity, so no input-output impact")
+            continue
+        secs = sectors_of.get(nid, [])
+        if not secs:
+            warnings.append(f"{nid}: no input-output sector declared in node_sectors.csv")
+            continue
+        node_uv = nodes.loc[nid, "unit_value"]
+        if c.unit_value is not None and not pd.isna(node_uv) and abs(c.unit_value - float(node_uv)) > 1e-9:
+            warnings.append(f"{nid}: the input-output impact values the plant at {c.unit_value:,.0f} yuan/"
+                            f"{c.quantity_unit}; the diagnosis values every plant at the node's {float(node_uv):,.0f}")
+        uv_year = nodes.loc[nid, "unit_value_year"]
+        if not pd.isna(uv_year) and int(uv_year) != table_year:
+            warnings.append(f"{nid}: unit value of {int(uv_year)} applied to the {table_year} table "
+                            "(fixed prices, not deflated)")
+        plants += [{"sector": s, "node_id": nid, "amount": qty * uv / 1e4 / len(secs),
+                    "local_sourcing": c.local_sourcing} for s in secs]
+    return plants, change_rows, warnings

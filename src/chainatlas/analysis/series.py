@@ -60,3 +60,13 @@ def series(region_obs: pd.DataFrame, national_obs: pd.DataFrame, unit: str | Non
     n = pd.to_numeric(df["national_value"], errors="coerce")
     df["share"] = np.where(n > 0, r / n * 100, np.nan)
     return df.reindex(columns=COLUMNS)
+
+
+def series_keys(observations: pd.DataFrame, code: str, nodes: set[str], min_years: int = 2) -> list[tuple[str, str]]:
+    """(indicator, node id or "") of every figure worth a series: the region's own whole-region figures
+    and the chain's node figures (``nodes``), observed in ``min_years`` years or more; targets excluded."""
+    obs = observations[~observations["indicator"].str.endswith("_target")]
+    obs = obs.assign(node_id=obs["node_id"].fillna(""))
+    obs = obs[(obs["node_id"] == "") & (obs["subject_id"] == code) | obs["node_id"].isin(nodes)]
+    years = obs.groupby(["indicator", "node_id"])["year"].nunique()
+    return sorted(k for k, n in years.items() if n >= min_years)

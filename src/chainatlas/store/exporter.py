@@ -14,28 +14,18 @@ import networkx as nx
 import pandas as pd
 
 from chainatlas.errors import DataError
-from chainatlas.model.entities import LOAD_ORDER, SPECS
+from chainatlas.model.entities import LOAD_ORDER
 from chainatlas.model.values import is_missing
 from chainatlas.store.db import Store
 from chainatlas.store.excel import excel_writer
+from chainatlas.store.queries import table
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx", "json")
 
 
 def typed_frame(store: Store, kind: str) -> pd.DataFrame:
     """A table with pandas dtypes that follow the spec (nullable ints stay ints)."""
-    spec = SPECS[kind]
-    df = store.table(kind)
-    for f in spec.fields:
-        if f.type == "int":
-            df[f.name] = df[f.name].astype("Int64")
-        elif f.type == "bool":
-            df[f.name] = df[f.name].astype("boolean")
-        elif f.type == "float":
-            df[f.name] = df[f.name].astype(float)
-        else:
-            df[f.name] = df[f.name].astype(object).where(df[f.name].notna(), None)
-    return df
+    return table(store, kind)
 
 
 def records(df: pd.DataFrame) -> list[dict]:

@@ -229,3 +229,13 @@ def node_table(analysis: IOAnalysis, mapping: pd.DataFrame, nodes: pd.DataFrame)
     m = mapping[mapping["node_id"].isin(names.index)][["node_id", "code", "note"]]
     out = m.merge(names, left_on="node_id", right_index=True).merge(analysis.sectors[cols], on="code")
     return out.reset_index(drop=True)
+
+
+def add_chain_nodes(analysis: IOAnalysis, table: IOTable, sectors: pd.DataFrame, nodes: pd.DataFrame) -> None:
+    """Give ``analysis`` the chain's nodes with their sectors, and a warning naming the nodes this table
+    has no sector for (``sectors``: the declared node → sector mapping; ``nodes``: the chain's nodes)."""
+    mapping, missing = map_nodes(table, sectors)
+    analysis.nodes = node_table(analysis, mapping, nodes)
+    ids = set(nodes["id"])
+    if missing and any(m in ids for m in missing):
+        analysis.warnings.append(f"table {table.id} has no sector for nodes " + ", ".join(m for m in missing if m in ids))

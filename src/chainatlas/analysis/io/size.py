@@ -146,3 +146,16 @@ def pick_baseline(rows: pd.DataFrame, indicator: str, code: str, prefer_year: in
         nat, nat_src = float((nation_fallback or {})[year]), []
     return Baseline(indicator, float(rec["value"]), nat, int(year), str(rec["unit"]),
                     [str(rec["source_id"]), *nat_src])
+
+
+def shape_from_observations(table: IOTable, code: str, rows: pd.DataFrame) -> RegionShape:
+    """The region's shape from its and the nation's whole-region observations (``rows``).
+
+    GDP and industrial value added are compared in 亿元; when the atlas has no national GDP of the
+    table's year, the table's own total value added (its GDP, 万元 → 亿元) stands in for it.
+    """
+    gdp_nation = {table.year: float(table.value_added.sum() / 1e4)}
+    gdp = pick_baseline(rows, "gdp", code, table.year, "亿元", gdp_nation)
+    iva = pick_baseline(rows, "industrial_value_added", code, table.year, "亿元")
+    pop = pick_baseline(rows, "population_resident", code, table.year)
+    return region_shape(table, code, gdp, iva, pop)
