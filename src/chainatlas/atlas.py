@@ -100,7 +100,7 @@ class Atlas:
     def _forget(self) -> None:
         for name in ("tables", "_whole_cache", "regions_frame", "_region_candidates", "_node_candidates", "_chain_candidates",
                      "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_capped", "_target_inputs", "_presence_cache",
-                     "_relatedness_cache"):
+                     "_relatedness_cache", "_verified_cache"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -1206,7 +1206,10 @@ class Atlas:
         """Ids of the sources marked ``verified = true`` (checked against the original publication)."""
         from chainatlas.analysis.verification import verified_ids
 
-        return verified_ids(self.tables["sources"])
+        cache = self.__dict__.setdefault("_verified_cache", {})
+        if "ids" not in cache:  # the sources table is small; read once per store state
+            cache["ids"] = verified_ids(self._whole("sources"))
+        return cache["ids"]
 
     def mark_verified(self, diagnosis: Diagnosis) -> Diagnosis:
         """The diagnosis with each figure saying whether every source it rests on is verified."""
