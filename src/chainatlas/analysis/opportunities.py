@@ -236,9 +236,6 @@ def score_candidates(
     return Opportunities(region, chain_ids, w, df)
 
 
-# target lists live in analysis/targets.py; re-exported here for callers of the old location
-from chainatlas.analysis.targets import TARGET_WEIGHTS, TargetList, haversine_km, rank_targets  # noqa: E402,F401
-
 
 # --------------------------------------------------------------------------- every region of a level at once
 CANDIDATE_COLUMNS = ["rank", "node_id", "name_zh", "name_en", "chain_id", "stage", "status", "action", "unit",
@@ -479,3 +476,7 @@ def score_regions(
                         ascending=[True, False, False, True]).reset_index(drop=True)
     df.insert(1, "rank", df.groupby("region", sort=False).cumcount().to_numpy() + 1)
     return RegionalOpportunities(regions.reset_index(drop=True), chain_ids, level, w, df)
+
+
+# target lists live in analysis/targets.py; re-exported here for callers of the old location
+from chainatlas.analysis.targets import TARGET_WEIGHTS, TargetList, haversine_km, rank_targets  # noqa: E402,F401
