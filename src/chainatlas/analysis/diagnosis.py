@@ -42,6 +42,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from chainatlas.analysis.graph import depth as graph_depth
 from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.results import Result, jsonable
 
@@ -218,13 +219,14 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
         for level in LEVELS:
             region_lists[level] = sorted(regions.loc[regions["level"] == level, "code"])
     per_region, firms_total = _firms_per_region(all_firm_regions)
+    depth = graph_depth(graph)  # longest path from the raw inputs; one topological pass for both layouts
     return ChainFacts(
         chain=chain, year=year, nodes=indexed, links=links, firms=firms, cells=cells, stats=stat_frame,
         shares=share_frame, baselines=baseline_shares(baselines, asked), national=national,
         national_by_year=national_by_year,
         firms_per_region=per_region, firms_total=firms_total,
         node_firms_national=_node_firms(firm_pair, node_ids, firms["node_id"].dtype),
-        regions=region_lists, graph=graph, layer_of=_layer_index(graph, indexed), layers=_layers(graph, indexed),
+        regions=region_lists, graph=graph, layer_of=_layer_index(graph, indexed, depth), layers=_layers(graph, indexed, depth),
         ladders=ladders,
     )
 
@@ -1065,24 +1067,16 @@ DERIVATIONS = {
 }
 
 
-def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, int]:
+def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame, depth: dict[str, int]) -> dict[str, int]:
     order = {"upstream": 0, "midstream": 1, "downstream": 2}
-    depth: dict[str, int] = {}
-    for n in nx.topological_sort(graph):
-        preds = list(graph.predecessors(n))
-        depth[n] = 1 + max(depth[p] for p in preds) if preds else 0
     stage = nodes["stage"].to_dict()
     return {n: order.get(stage.get(n), 1) * 100 + depth[n] for n in graph.nodes}
 
 
-def _layers(graph: nx.DiGraph, nodes: pd.DataFrame) -> list[dict]:
+def _layers(graph: nx.DiGraph, nodes: pd.DataFrame, depth: dict[str, int]) -> list[dict]:
     from chainatlas.analysis.graph import layers
 
-    g = graph.copy()
-    stage = nodes["stage"].to_dict()
-    for n in g.nodes:
-        g.nodes[n]["stage"] = stage.get(n)
-    return layers(g)
+    return layers(graph, stages=nodes["stage"].to_dict(), depths=depth)
 
 
 def _chain_summary(chain: dict) -> dict:
