@@ -111,11 +111,11 @@ def classify_record(record: Mapping[str, str], vocab: Vocabulary, matcher: Match
     name = (record.get("name") or "").strip()
     scope = record.get("scope") or ""
     products = record.get("products") or ""
-    code = industry_code(record.get("industry") or "")
-    if not matcher.any_in(name + "\n" + scope + "\n" + products):
-        return []
-    sentences, negated = scope_clauses(scope)
     whole = name + "\n" + scope + "\n" + products
+    if not matcher.any_in(whole):  # most registry firms name no node: leave them before any parsing
+        return []
+    code = industry_code(record.get("industry") or "")
+    sentences, negated = scope_clauses(scope)
     found: dict[str, dict] = {}
 
     def note(nid: str, role: str, base: float, term: str, where: str) -> None:
