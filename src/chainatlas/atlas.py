@@ -41,7 +41,7 @@ from chainatlas.analysis.evaluation import (
 )
 from chainatlas.analysis.lists import ListRules
 from chainatlas.analysis.lookup import Candidate, resolve
-from chainatlas.analysis.opportunities import Opportunities, score_candidates
+from chainatlas.analysis.opportunities import Opportunities, RegionalOpportunities, score_candidates
 from chainatlas.analysis.peers import check_compare, leaders
 from chainatlas.analysis.peers import peers as peers_rule
 from chainatlas.analysis.settings import DiagnosisSettings
@@ -1569,7 +1569,8 @@ class Atlas:
 
     # --- national opportunities ---
     def opportunities_all(self, chain: str, level: str = "prefecture", weights: dict[str, float] | None = None,
-                          year: int | None = None, settings: dict[str, object] | None = None):
+                          year: int | None = None, settings: dict[str, object] | None = None
+                          ) -> RegionalOpportunities:
         """Every region of ``level`` ranked for ``chain`` in one vectorised pass.
 
         Row for row the same numbers as :meth:`opportunities` for each region (``.of(code)`` gives

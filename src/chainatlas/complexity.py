@@ -281,11 +281,10 @@ def _compact_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict)
     n_l, n_p = year.values.shape
     n = n_l * n_p
     cols: dict = {}
-    matrices = {"mcp": res.mcp, "density": res.density, "cog": res.cog, "rca": res.rca, "rpop": res.rpop}
-    res.mcp = res.density = res.cog = res.rca = res.rpop = None  # type: ignore[assignment]
     flat = {}
-    for key in list(matrices):
-        m = matrices.pop(key)
+    for key in ("mcp", "density", "cog", "rca", "rpop"):
+        m = getattr(res, key)
+        setattr(res, key, None)  # the last reference: freed once converted
         if m is not None:
             flat[key] = _flat32(m, n_p)
         del m

@@ -108,14 +108,6 @@ class ChainFacts:
         return self.memo["by_level"]
 
 
-def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame:
-    if year is not None:
-        df = df[df["year"] <= year]
-    if df.empty:
-        return df
-    return df.sort_values("year", kind="stable").drop_duplicates(keys, keep="last")
-
-
 def _comparator(df: pd.DataFrame) -> pd.Series:
     if "comparator" not in df.columns:
         return pd.Series("=", index=df.index)
@@ -240,8 +232,8 @@ def _pair_codes(production: pd.DataFrame, node_ids: list[str]) -> np.ndarray:
 
 
 def _latest_pairs(production: pd.DataFrame, pair: np.ndarray, year: int | None) -> tuple[pd.DataFrame, np.ndarray]:
-    """:func:`_latest` on firm × node pairs given as integers: the latest row per pair (up to ``year``),
-    rows ordered by year as a stable sort leaves them, with the pairs of the rows kept."""
+    """The latest row of each firm × node pair (given as integers) up to ``year``: rows in the order a
+    stable sort by year leaves them, as ``drop_duplicates(keep="last")`` after it would, with their pairs."""
     if year is not None:
         upto = (production["year"] <= year).to_numpy(dtype=bool, na_value=False)
         production, pair = production[upto], pair[upto]

@@ -390,9 +390,7 @@ def score_regions(
     st = status.reindex(codes).to_numpy(dtype=object)
     present = np.zeros((n_r, n_u + 1), dtype=bool)  # the last column stands for "no such node"
     present[:, :n_l] = np.isin(st, PRESENT_STATUSES)
-    near = np.zeros((n_r, n_u), dtype=bool)
-    pp = province_present.reindex(index=codes, columns=universe, fill_value=False)
-    near[:] = pp.fillna(False).to_numpy(dtype=bool)
+    near = province_present.reindex(index=codes, columns=universe, fill_value=False).fillna(False).to_numpy(dtype=bool)
     records = nodes.to_dict(orient="index")
     terms = [_node_terms(n, graph, records, capped) for n in links]
 
