@@ -127,6 +127,8 @@ def classify_record(record: Mapping[str, str], vocab: Vocabulary, matcher: Match
     for sentence in sentences:
         parts = _sentence_parts(sentence)
         hits = [matcher.find(p, vocab, whole) for p in parts]
+        if not any(hits):  # most clauses name no node: their verbs are never asked for
+            continue
         roles = [_verbs(p) for p in parts]
         for i, (part, part_hits) in enumerate(zip(parts, hits, strict=True)):
             if not part_hits:
