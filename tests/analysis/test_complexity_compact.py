@@ -97,3 +97,13 @@ def test_compact_matches_the_reference_package():
         warnings.simplefilter("ignore")
         expected = ref.ecomplexity(data, COLS)
     _agree(expected, dropin.ecomplexity(data, COLS, compact=True))
+
+
+def test_empty_regions_and_products_merge_back_as_in_the_full_frame():
+    x = _matrix(9)
+    x[:, 5] = 0.0  # a product nobody makes and a region that makes nothing: computed without them,
+    x[3, :] = 0.0  # then merged back with the input, as the reference does
+    data = _long(x).sample(frac=1.0, random_state=2).reset_index(drop=True)
+    compact = dropin.ecomplexity(data, COLS, compact=True)
+    assert len(compact) == 25 * 70
+    _agree(dropin.ecomplexity(data, COLS, compact=False), compact)
