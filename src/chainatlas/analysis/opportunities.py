@@ -288,7 +288,7 @@ class RegionalOpportunities(Result):
         lines = [f"Opportunities of {len(self.regions)} {self.level} regions, chains {', '.join(self.chains)}: "
                  f"{len(self.candidates):,} candidate links; most frequent first choice:"]
         for node, n in top["node_id"].value_counts().head(10).items():
-            lines.append(f"  {node}: first for {n} regions")
+            lines.append(f"  {node}: first for {n} region{'' if n == 1 else 's'}")
         return "\n".join(lines)
 
 
