@@ -41,7 +41,7 @@ from chainatlas.analysis.evaluation import (
 )
 from chainatlas.analysis.lists import ListRules
 from chainatlas.analysis.lookup import Candidate, resolve
-from chainatlas.analysis.opportunities import Opportunities, score_candidates
+from chainatlas.analysis.opportunities import Opportunities, RegionalOpportunities, score_candidates
 from chainatlas.analysis.peers import check_compare, leaders
 from chainatlas.analysis.peers import peers as peers_rule
 from chainatlas.analysis.settings import DiagnosisSettings
@@ -481,7 +481,7 @@ class Atlas:
         cache = self.__dict__.setdefault("_presence_cache", {})
         if level not in cache:
             firms = self._firms_with_ancestors()[["id", level]].dropna()
-            made = self.tables["production"][["enterprise_id", "node_id"]].drop_duplicates()
+            made = self._whole("production")[["enterprise_id", "node_id"]].drop_duplicates()
             joined = made.merge(firms, left_on="enterprise_id", right_on="id")
             cache[level] = joined.pivot_table(index=level, columns="node_id", values="enterprise_id",
                                               aggfunc="nunique", fill_value=0)
@@ -1217,5 +1217,43 @@ class Atlas:
 
         return mark_diagnosis(diagnosis, self.verified_sources())
 
+    # --- national opportunities ---
+    def opportunities_all(self, chain: str, level: str = "prefecture", weights: dict[str, float] | None = None,
+                          year: int | None = None, settings: dict[str, object] | None = None
+                          ) -> RegionalOpportunities:
+        """Every region of ``level`` ranked for ``chain`` in one vectorised pass.
+
+        Row for row the same numbers as :meth:`opportunities` for each region (``.of(code)`` gives
+        that region's result); see :func:`chainatlas.analysis.opportunities.score_regions`.
+        """
+        from chainatlas.analysis.diagnosis import link_table
+        from chainatlas.analysis.opportunities import node_concentration, province_presence, score_regions
+
+        cid = self.resolve_chain(chain)
+        level = self._level(level)
+        facts = self.chain_facts(cid, year)
+        t = link_table(facts, level, self._settings(settings))
+        codes, links = list(t["region"].cat.categories), list(t["node_id"].cat.categories)
+        shape = (len(codes), len(links))
+        status = pd.DataFrame(np.asarray(t["status"].astype(object)).reshape(shape), index=codes, columns=links)
+        unit_value = facts.nodes["unit_value"].astype(float).reindex(links).to_numpy()
+        value = pd.DataFrame(t["national_quantity"].to_numpy(dtype=float).reshape(shape) * unit_value,
+                             index=codes, columns=links)
+        regions = self._whole("regions")
+        names = regions.loc[regions["level"] == level, ["code", "name_zh", "name_en", "level"]]
+        names = names[names["code"].isin(codes)].sort_values("code")
+        density, _ = self.relatedness(level)
+        counts = self.presence_counts(level)
+        province = self.region_levels.set_index("code")["province"].reindex(names["code"])
+        firms = self._firms_with_ancestors()[list(dict.fromkeys(["id", "province", level]))]
+        pairs = self._whole("production")[["enterprise_id", "node_id"]].drop_duplicates().merge(
+            firms, left_on="enterprise_id", right_on="id")
+        graph = chain_graph.build_graph(self._whole("nodes"), self._whole("links"), set(links))
+        return score_regions(regions=names, chain_ids=[cid], nodes=self._whole("nodes").set_index("id", drop=False),
+                             graph=graph, status=status, density=density,
+                             province_present=province_presence(pairs, level, province, links),
+                             node_hhi=node_concentration(counts), national_value=value,
+                             chain_of=dict.fromkeys(links, cid), level=level, weights=weights,
+                             capped=self.capped_nodes())
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -13,7 +13,13 @@ Differences, all deliberate:
 * nothing is printed and the log-supermodularity check is not run (``verbose``,
   ``check_logsupermodularity`` and ``report_logsupermodularity`` are accepted and ignored);
 * ``knn`` density is not supported (the reference's implementation ignores the proximity
-  weights); ``variant=`` selects other conventions (Stata, OEC).
+  weights); ``variant=`` selects other conventions (Stata, OEC);
+* from :data:`COMPACT_MIN_ROWS` output rows (county tables: 2,850 x 20,000 is 57 million rows) the
+  frame is *compact* unless ``compact=False``: location and product labels are categorical, an
+  integer time column takes the narrowest integer type, the nine measures are float32 (``mcp``,
+  ``diversity`` and ``ubiquity`` exactly, the others to about 7 significant digits, computed in
+  float64 and rounded once) and the input values stay float64. The reference's float64 frame
+  needs ~7 GB at that size, the compact one under 4 GB.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from chainatlas.analysis.complexity import ComplexityResult, compute_complexity
 from chainatlas.analysis.complexity import proximity as _proximity_matrix
@@ -31,6 +38,14 @@ from chainatlas.analysis.complexity.variants import GROWTHLAB_PY, Variant, get_v
 __all__ = ["ecomplexity", "proximity"]
 
 _OUT = ["diversity", "ubiquity", "mcp", "eci", "pci", "density", "coi", "cog", "rca"]
+
+#: From this many output rows (locations x products x years) ``compact=None`` returns the compact
+#: frame: ~20 bytes a row instead of ~125 (ten float64 columns and two string label columns).
+COMPACT_MIN_ROWS = 20_000_000
+
+#: A compact run hands a year to the engine as a sparse matrix when at most this share of its
+#: cells is non-zero (a dense copy of a county table is 456 MB before RCA and presence copy it).
+SPARSE_MAX_FILL = 0.25
 
 
 @dataclass
@@ -130,8 +145,16 @@ class _Long:
         elif not valid.all():
             self.keep = valid
 
-    def years(self) -> list[_Year]:
-        """One :class:`_Year` per time value, in order of appearance."""
+    def size(self) -> int:
+        """Cells of the location x product x time grid (an upper bound on output rows)."""
+        if self.time_codes is None:
+            self.factorise()
+        assert self.times is not None and self.locs is not None and self.prods is not None
+        return len(self.times) * len(self.locs) * len(self.prods)
+
+    def years(self, sparse: bool = False) -> list[_Year]:
+        """One :class:`_Year` per time value, in order of appearance (``sparse``: a year whose
+        cells are at most :data:`SPARSE_MAX_FILL` non-zero is held as a sparse matrix)."""
         if self.time_codes is None:
             self.factorise()
         assert self.times is not None and self.locs is not None and self.prods is not None
@@ -143,9 +166,14 @@ class _Long:
             lc, pc, v = self.loc_codes[rows], self.prod_codes[rows], self.val[rows]
             l_used, l_idx = _used_codes(lc, len(self.locs))
             p_used, p_idx = _used_codes(pc, len(self.prods))
-            x = np.zeros(l_used.size * p_used.size)
-            x[l_idx * p_used.size + p_idx] = v
-            year = _Year(t, x.reshape(l_used.size, p_used.size), self.locs[l_used], self.prods[p_used], True)
+            shape = (l_used.size, p_used.size)
+            if sparse and np.count_nonzero(v) <= SPARSE_MAX_FILL * shape[0] * shape[1]:
+                x = sp.csr_array((v, (l_idx, p_idx)), shape=shape)  # rows are unique: no summing
+            else:
+                x = np.zeros(shape[0] * shape[1])
+                x[l_idx * p_used.size + p_idx] = v
+                x = x.reshape(shape)
+            year = _Year(t, x, self.locs[l_used], self.prods[p_used], True)
             out.append(_drop_empty(year))
         return out
 
@@ -174,10 +202,12 @@ def _equal(a: object, b: object) -> np.ndarray:
 def _drop_empty(year: _Year) -> _Year:
     """Drop locations and products whose values are all zero (as the reference does)."""
     x = year.values
-    keep_r, keep_p = x.sum(axis=1) != 0, x.sum(axis=0) != 0
+    keep_r = np.asarray(x.sum(axis=1)).ravel() != 0
+    keep_p = np.asarray(x.sum(axis=0)).ravel() != 0
     if keep_r.all() and keep_p.all():
         return year
-    return _Year(year.time, x[np.ix_(keep_r, keep_p)], year.locs[keep_r], year.prods[keep_p], False)
+    kept = x[keep_r][:, keep_p] if sp.issparse(x) else x[np.ix_(keep_r, keep_p)]
+    return _Year(year.time, kept, year.locs[keep_r], year.prods[keep_p], False)
 
 
 def _year_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) -> pd.DataFrame:
@@ -216,6 +246,85 @@ def _year_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) ->
     return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
 
 
+def _narrow_int(n: int) -> type:
+    """The narrowest signed integer type holding 0..n (codes of a categorical, a year)."""
+    for t in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(t).max:
+            return t
+    return np.int64
+
+
+def _flat32(m: object, n_p: int) -> np.ndarray:
+    """A region x product matrix (dense in any memory order, or sparse) as one float32 row-major column."""
+    if sp.issparse(m):
+        coo = sp.coo_array(m)
+        out = np.zeros(m.shape[0] * n_p, dtype=np.float32)
+        out[coo.row.astype(np.int64) * n_p + coo.col] = coo.data
+        return out
+    return np.asarray(m).astype(np.float32, order="C").ravel()
+
+
+def _labels(year_labels: pd.Index, every: pd.Index | None, codes: np.ndarray) -> pd.Categorical:
+    """Categorical labels over every year's labels (so years concatenate without turning to objects)."""
+    categories = every if every is not None else year_labels
+    at = categories.get_indexer(year_labels)
+    return pd.Categorical.from_codes(at.astype(_narrow_int(len(categories)))[codes], categories=categories)
+
+
+def _compact_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) -> pd.DataFrame:
+    """:func:`_year_frame` in the compact dtypes (see the module docstring), consuming ``res``.
+
+    The region x product matrices are converted first and dropped from ``res`` at once, so the
+    engine's buffers (density and COG share one 0.9 GB array at county scale) are freed before the
+    repeated per-region and per-product columns are built.
+    """
+    n_l, n_p = year.values.shape
+    n = n_l * n_p
+    cols: dict = {}
+    flat = {}
+    for key in ("mcp", "density", "cog", "rca", "rpop"):
+        m = getattr(res, key)
+        setattr(res, key, None)  # the last reference: freed once converted
+        if m is not None:
+            flat[key] = _flat32(m, n_p)
+        del m
+    if year.grid:
+        front = {k: long.column(k).reset_index(drop=True) for k in ("loc", "prod")}
+        val = long.column("val")
+        front["val"] = val.reset_index(drop=True) if val.dtype == np.float64 and not val.hasnans else long.val
+        front["time"] = long.column("time").reset_index(drop=True)
+    else:
+        rows = np.arange(n_l, dtype=_narrow_int(n_l))
+        front = {"loc": _labels(year.locs, long.locs, np.repeat(rows, n_p)),
+                 "prod": _labels(year.prods, long.prods, np.tile(np.arange(n_p, dtype=_narrow_int(n_p)), n_l))}
+        if sp.issparse(year.values):
+            coo = sp.coo_array(year.values)
+            val = np.zeros(n)
+            val[coo.row.astype(np.int64) * n_p + coo.col] = coo.data
+            front["val"] = val
+        else:
+            front["val"] = year.values.ravel()
+        t = year.time
+        if isinstance(t, int | np.integer) and not isinstance(t, bool | np.bool_) and int(t) >= 0:
+            front["time"] = np.full(n, t, dtype=_narrow_int(int(t)))
+        else:
+            front["time"] = t
+    cols.update({names[k]: v for k, v in front.items()})
+    f32 = np.float32
+    cols["diversity"] = np.repeat(res.diversity.to_numpy(dtype=f32), n_p)
+    cols["ubiquity"] = np.tile(res.ubiquity.to_numpy(dtype=f32), n_l)
+    cols["mcp"] = flat["mcp"]
+    cols["eci"] = np.repeat(res.eci.to_numpy(dtype=f32), n_p)
+    cols["pci"] = np.tile(res.pci.to_numpy(dtype=f32), n_l)
+    cols["density"] = flat["density"]
+    cols["coi"] = np.repeat(res.coi.to_numpy(dtype=f32), n_p)
+    cols["cog"] = flat["cog"]
+    cols["rca"] = flat["rca"]
+    if "rpop" in flat:
+        cols["rpop"] = flat["rpop"]
+    return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+
+
 def _pop_for(pop: pd.DataFrame | None, t: object) -> pd.Series | None:
     if pop is None:
         return None
@@ -246,10 +355,13 @@ def ecomplexity(
     verbose: bool = True,
     *,
     variant: Variant | str = GROWTHLAB_PY,
+    compact: bool | None = None,
 ) -> pd.DataFrame:
     """Complexity measures for a long (time, location, product, value) frame, reference-compatible.
 
-    Parameters are those of ``ecomplexity.ecomplexity``; ``variant`` is the one addition.
+    Parameters are those of ``ecomplexity.ecomplexity``; ``variant`` and ``compact`` are the
+    additions. ``compact``: categorical labels and float32 measures (see the module docstring);
+    None (default) chooses it from :data:`COMPACT_MIN_ROWS` output rows.
 
     Returns
     -------
@@ -263,7 +375,9 @@ def ecomplexity(
     long = _Long.read(data, cols_input, val_errors_flag)
     ext = _edgelist_matrix(proximity_edgelist) if proximity_edgelist is not None else None
     grid = long.single_grid()
-    years = [grid] if grid is not None else long.years()
+    if compact is None:
+        compact = (len(data) if grid is not None else long.size()) >= COMPACT_MIN_ROWS
+    years = [grid] if grid is not None else long.years(sparse=compact)
     outs = []
     for year in years:
         res = compute_complexity(
@@ -279,7 +393,8 @@ def ecomplexity(
             asymmetric=asymmetric,
             continuous=continuous,
         )
-        outs.append(_year_frame(res, year, long, long.cols))
+        outs.append(_compact_frame(res, year, long, long.cols) if compact else _year_frame(res, year, long, long.cols))
+        del res
     if not outs:
         raise ValueError("no (time, location, product) rows to compute complexity for")
     out = outs[0] if len(outs) == 1 else pd.concat(outs, ignore_index=True)

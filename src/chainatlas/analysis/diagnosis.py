@@ -43,6 +43,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from chainatlas.analysis.graph import depth as graph_depth
 from chainatlas.analysis.settings import DiagnosisSettings
 from chainatlas.model.entities import LEVELS
 from chainatlas.model.values import is_missing
@@ -112,14 +113,6 @@ class ChainFacts:
         return self.memo["by_level"]
 
 
-def _latest(df: pd.DataFrame, keys: list[str], year: int | None) -> pd.DataFrame:
-    if year is not None:
-        df = df[df["year"] <= year]
-    if df.empty:
-        return df
-    return df.sort_values("year", kind="stable").drop_duplicates(keys, keep="last")
-
-
 def _comparator(df: pd.DataFrame) -> pd.Series:
     if "comparator" not in df.columns:
         return pd.Series("=", index=df.index)
@@ -160,17 +153,20 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
     if asked is not None:
         years = years[years <= asked]
     year = int(years.max()) if len(years) else asked
-    keys = ["enterprise_id", "node_id"]
-    firms = _latest(production, keys, asked if asked is not None else year)
+    # firm × node pairs as integers, so deduplication and grouping never hash strings twice
+    pair = _pair_codes(production, node_ids)
+    firms, firm_pair = _latest_pairs(production, pair, asked if asked is not None else year)
     # by default a firm known to make a node only from a later source still makes it (no figure yet);
     # when a year is asked for explicitly, only what was known by then counts
     if asked is None and len(production) > len(firms):
-        later = production.drop_duplicates(keys, keep="first")
-        later = later[~later.set_index(keys).index.isin(firms.set_index(keys).index)].copy()
+        new = ~pd.Series(pair).duplicated(keep="first").to_numpy() & ~pd.Series(pair).isin(firm_pair).to_numpy()
+        later = production[new].copy()
         if len(later):
             later[["capacity", "output", "revenue"]] = np.nan
             firms = pd.concat([firms, later], ignore_index=True)
+            firm_pair = np.concatenate([firm_pair, pair[new]])
     firms = firms.copy()
+    node_code = firm_pair % max(len(node_ids), 1)
     firms["quantity"] = firms["output"].where(firms["output"].notna(), firms["capacity"])
     firms["quantity_kind"] = np.where(firms["output"].notna(), "output",
                                       np.where(firms["capacity"].notna(), "capacity", ""))
@@ -205,8 +201,8 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
         sh = sh.sort_values(["priority", "year"], kind="stable").drop_duplicates(["region", "node_id"], keep="last")
         share_frame = sh[list(share_frame.columns)].reset_index(drop=True)
 
-    cells = {level: _cells(firms, level) for level in LEVELS}
-    national = _national(firms, national_by_year, node_ids)
+    cells = {level: _cells(firms, level, firm_pair, node_ids) for level in LEVELS}
+    national = _national(firms, national_by_year, node_ids, node_code)
     indexed = nodes.set_index("id", drop=False)
     if "external_input" not in indexed.columns:
         indexed["external_input"] = False
@@ -223,48 +219,104 @@ def prepare_chain(chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, product
     if regions is not None and len(regions):
         for level in LEVELS:
             region_lists[level] = sorted(regions.loc[regions["level"] == level, "code"])
+    per_region, firms_total = _firms_per_region(all_firm_regions)
+    depth = graph_depth(graph)  # longest path from the raw inputs; one topological pass for both layouts
     return ChainFacts(
         chain=chain, year=year, nodes=indexed, links=links, firms=firms, cells=cells, stats=stat_frame,
         shares=share_frame, baselines=baseline_shares(baselines, asked), national=national,
         national_by_year=national_by_year,
-        firms_per_region={level: all_firm_regions.groupby(level)["id"].nunique() for level in LEVELS},
-        firms_total=int(all_firm_regions["id"].nunique()),
-        node_firms_national=firms.groupby("node_id")["enterprise_id"].nunique(),
-        regions=region_lists, graph=graph, layer_of=_layer_index(graph, indexed), layers=_layers(graph, indexed),
+        firms_per_region=per_region, firms_total=firms_total,
+        node_firms_national=_node_firms(firm_pair, node_ids, firms["node_id"].dtype),
+        regions=region_lists, graph=graph, layer_of=_layer_index(graph, indexed, depth), layers=_layers(graph, indexed, depth),
         ladders=ladders,
     )
 
 
-def _cells(firms: pd.DataFrame, level: str) -> pd.DataFrame:
+def _pair_codes(production: pd.DataFrame, node_ids: list[str]) -> np.ndarray:
+    """One integer per firm × node row: firm code × number of nodes + node position (firm code −1 for
+    a row without a firm id, so those rows still pair up among themselves as ``drop_duplicates`` would)."""
+    firm = pd.factorize(production["enterprise_id"])[0].astype(np.int64)
+    node = pd.Index(node_ids).get_indexer(production["node_id"]).astype(np.int64)
+    return firm * max(len(node_ids), 1) + node
+
+
+def _latest_pairs(production: pd.DataFrame, pair: np.ndarray, year: int | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The latest row of each firm × node pair (given as integers) up to ``year``: rows in the order a
+    stable sort by year leaves them, as ``drop_duplicates(keep="last")`` after it would, with their pairs."""
+    if year is not None:
+        upto = (production["year"] <= year).to_numpy(dtype=bool, na_value=False)
+        production, pair = production[upto], pair[upto]
+    if production.empty:
+        return production, pair
+    order = np.argsort(production["year"].to_numpy(dtype=float, na_value=np.nan), kind="stable")
+    pair = pair[order]
+    keep = ~pd.Series(pair).duplicated(keep="last").to_numpy()
+    return production.iloc[order[keep]], pair[keep]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct integers (by sorting: ``np.unique`` without counts hashes, far slower here)."""
+    v = np.sort(values)
+    return v[np.concatenate([[True], v[1:] != v[:-1]])] if len(v) else v
+
+
+def _string_order(node_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each node position's rank among the ids sorted as strings, and the positions in that order
+    (grouped outputs keep the order a groupby on the id strings gives)."""
+    order = np.argsort(np.array(node_ids, dtype=object), kind="stable")
+    rank = np.empty(len(node_ids), dtype=np.int64)
+    rank[order] = np.arange(len(node_ids))
+    return rank, order
+
+
+def _cells(firms: pd.DataFrame, level: str, pair: np.ndarray, node_ids: list[str]) -> pd.DataFrame:
     """Per region of a level and node: distinct firms, summed quantity, latest and earliest figure year.
 
-    Linear in firm rows: plain group sums, no per-group Python.
+    Linear in firm rows: groups keyed by one integer per region × node (``pair`` holds each firm row's
+    firm × node code, see :func:`_pair_codes`), no per-group Python and no string hashing per group.
     """
-    f = firms[firms[level].notna() & (firms[level] != "")]
     cols = ["region", "node_id", "firms", "firm_quantity", "firm_year", "firm_year_min", "firm_kinds"]
-    if f.empty:
+    where = firms[level]
+    inside = (where.notna() & (where != "")).to_numpy(dtype=bool)
+    if not inside.any():
         return pd.DataFrame(columns=cols)
-    keys = [level, "node_id"]
-    out = f.drop_duplicates(["enterprise_id", "node_id"]).groupby(keys).size().rename("firms").to_frame()
-    q = f[f["quantity"].notna()]
-    g = q.groupby(keys)
-    out["firm_quantity"] = g["quantity"].sum()
-    out["firm_year"] = g["year"].max()
-    out["firm_year_min"] = g["year"].min()
-    kinds = q.assign(o=q["quantity_kind"] == "output", c=q["quantity_kind"] == "capacity").groupby(keys)[["o", "c"]].any()
-    kind = pd.Series(np.select([kinds["o"] & kinds["c"], kinds["o"], kinds["c"]],
-                               ["capacity+output", "output", "capacity"], ""), index=kinds.index, dtype=object)
-    out["firm_kinds"] = kind.reindex(out.index).fillna("")
-    return out.reset_index().rename(columns={level: "region"})[cols]
+    n = max(len(node_ids), 1)
+    pair = pair[inside]
+    rank, order = _string_order(node_ids)
+    region_code, regions = pd.factorize(where[inside], sort=True)
+    key = region_code.astype(np.int64) * n + rank[pair % n]
+    first = ~pd.Series(pair).duplicated(keep="first").to_numpy()
+    cell, count = np.unique(key[first], return_counts=True)
+    has_q = firms["quantity"].notna().to_numpy() & inside
+    kind = firms["quantity_kind"].to_numpy()[has_q]
+    q = pd.DataFrame({"quantity": firms["quantity"].array[has_q], "year": firms["year"].array[has_q],
+                      "o": kind == "output", "c": kind == "capacity"})
+    g = q.groupby(key[has_q[inside]]).agg(firm_quantity=("quantity", "sum"), firm_year=("year", "max"),
+                                          firm_year_min=("year", "min"), o=("o", "any"), c=("c", "any"))
+    kinds = g["o"].to_numpy(dtype=bool) * 1 + g["c"].to_numpy(dtype=bool) * 2
+    at = np.searchsorted(cell, g.index.to_numpy())
+    firm_kinds = np.full(len(cell), "", dtype=object)
+    firm_kinds[at] = np.array(["", "output", "capacity", "capacity+output"], dtype=object)[kinds]
+    g = g.drop(columns=["o", "c"]).reindex(cell)  # cells without a figure: NaN, as column alignment gives
+    g["firm_kinds"] = pd.Series(firm_kinds, index=g.index, dtype=object)
+    node_names = pd.Index(np.array(node_ids, dtype=object)[order])  # str dtype, as a groupby on ids gives
+    g.insert(0, "firms", count.astype(np.int64))
+    g.insert(0, "node_id", node_names.take(cell % n))
+    g.insert(0, "region", regions.take(cell // n))
+    return g.reset_index(drop=True)[cols]
 
 
-def _national(firms: pd.DataFrame, national_by_year: pd.DataFrame, node_ids: list[str]) -> pd.DataFrame:
+def _national(firms: pd.DataFrame, national_by_year: pd.DataFrame, node_ids: list[str],
+              node_code: np.ndarray) -> pd.DataFrame:
     """Latest official national figure per node, else the sum over atlas firms (said so)."""
     out = pd.DataFrame(index=pd.Index(node_ids, name="node_id"))
-    q = firms[firms["quantity"].notna()]
-    g = q.groupby("node_id")
-    out["national_quantity"] = g["quantity"].sum()
-    out["national_year"] = g["year"].max()
+    has_q = firms["quantity"].notna().to_numpy()
+    q, code = firms[has_q], node_code[has_q]
+    labels = out.index
+    total = q["quantity"].groupby(code).sum()
+    latest_year = q["year"].groupby(code).max()
+    out["national_quantity"] = pd.Series(total.array, index=labels.take(total.index))
+    out["national_year"] = pd.Series(latest_year.array, index=labels.take(latest_year.index))
     out["national_basis"] = np.where(out["national_quantity"].notna(), "atlas firms (sum; partial coverage)", "")
     out["national_source"] = ""
     out["national_comparator"] = "="
@@ -277,6 +329,34 @@ def _national(firms: pd.DataFrame, national_by_year: pd.DataFrame, node_ids: lis
     if "comparator" in latest.columns:
         out.loc[latest.index, "national_comparator"] = latest["comparator"]
     return out
+
+
+def _node_firms(pair: np.ndarray, node_ids: list[str], empty_dtype: object) -> pd.Series:
+    """Distinct firms per node among the firm rows (nodes with rows only), ordered by node id."""
+    if not len(pair):  # as a groupby on no rows gives: the id column's own dtype
+        return pd.Series([], dtype=np.int64, index=pd.Index([], dtype=empty_dtype, name="node_id"),
+                         name="enterprise_id")
+    n = max(len(node_ids), 1)
+    rank, order = _string_order(node_ids)
+    seen = np.zeros(n, dtype=bool)
+    seen[rank[pair % n]] = True
+    firms = np.bincount(rank[_distinct(pair[pair >= 0]) % n], minlength=n)
+    index = pd.Index(np.array(node_ids, dtype=object)[order], name="node_id")
+    return pd.Series(firms[seen].astype(np.int64), index=index[seen], name="enterprise_id")
+
+
+def _firms_per_region(all_firm_regions: pd.DataFrame) -> tuple[dict[str, pd.Series], int]:
+    """Distinct firms per region of each level, and in the whole atlas (one hashing of the firm ids)."""
+    firm, _ = pd.factorize(all_firm_regions["id"])
+    out = {}
+    for level in LEVELS:
+        code, regions = pd.factorize(all_firm_regions[level], sort=True)
+        ok = code >= 0
+        both = ok & (firm >= 0)
+        distinct = _distinct(code[both].astype(np.int64) * max(len(firm), 1) + firm[both])
+        count = np.bincount(distinct // max(len(firm), 1), minlength=len(regions))
+        out[level] = pd.Series(count.astype(np.int64), index=pd.Index(regions, name=level), name="id")
+    return out, int(firm.max() + 1) if len(firm) and firm.max() >= 0 else 0
 
 
 def baseline_shares(baselines: pd.DataFrame | None, year: int | None = None) -> pd.DataFrame:
@@ -1008,24 +1088,16 @@ DERIVATIONS = {
 }
 
 
-def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, int]:
+def _layer_index(graph: nx.DiGraph, nodes: pd.DataFrame, depth: dict[str, int]) -> dict[str, int]:
     order = {"upstream": 0, "midstream": 1, "downstream": 2}
-    depth: dict[str, int] = {}
-    for n in nx.topological_sort(graph):
-        preds = list(graph.predecessors(n))
-        depth[n] = 1 + max(depth[p] for p in preds) if preds else 0
     stage = nodes["stage"].to_dict()
     return {n: order.get(stage.get(n), 1) * 100 + depth[n] for n in graph.nodes}
 
 
-def _layers(graph: nx.DiGraph, nodes: pd.DataFrame) -> list[dict]:
+def _layers(graph: nx.DiGraph, nodes: pd.DataFrame, depth: dict[str, int]) -> list[dict]:
     from chainatlas.analysis.graph import layers
 
-    g = graph.copy()
-    stage = nodes["stage"].to_dict()
-    for n in g.nodes:
-        g.nodes[n]["stage"] = stage.get(n)
-    return layers(g)
+    return layers(graph, stages=nodes["stage"].to_dict(), depths=depth)
 
 
 def _chain_summary(chain: dict) -> dict:

@@ -6,7 +6,7 @@ the store; :func:`build_graph` turns node and link frames into a graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 import pandas as pd
@@ -100,17 +100,20 @@ def depth(graph: nx.DiGraph) -> dict[str, int]:
     return out
 
 
-def layers(graph: nx.DiGraph) -> list[dict]:
+def layers(graph: nx.DiGraph, *, stages: Mapping[str, object] | None = None,
+           depths: Mapping[str, int] | None = None) -> list[dict]:
     """Columns for a layered upstream → downstream map.
 
     Nodes are grouped by stage (upstream, midstream, downstream) and, within a stage, by depth, so
     every column holds nodes of one stage and links mostly run left to right. Returns a list of
     ``{"stage", "depth", "nodes"}`` ordered left to right; nodes within a column are sorted by id.
+    ``stages`` (node → stage) stands in for the nodes' ``stage`` attributes and ``depths`` for
+    :func:`depth`, so a caller holding both needs no annotated copy of the graph.
     """
-    d = depth(graph)
+    d = depths if depths is not None else depth(graph)
     groups: dict[tuple[int, int], list[str]] = {}
     for node, data in graph.nodes(data=True):
-        stage = data.get("stage") or "midstream"
+        stage = (stages.get(node) if stages is not None else data.get("stage")) or "midstream"
         key = (STAGES.index(stage) if stage in STAGES else 1, d[node])
         groups.setdefault(key, []).append(node)
     # compress depths within each stage so columns are contiguous

@@ -358,11 +358,32 @@ def _weights(text: str | None) -> dict[str, float] | None:
 
 @app.command()
 @handled
-def opportunities(region: Annotated[str, typer.Argument(help="Region code or name.")],
+def opportunities(region: Annotated[str | None, typer.Argument(help="Region code or name.")] = None,
                   chain: Annotated[str | None, typer.Option("--chain", "-c", help="Chain (default: all chains).")] = None,
                   weights: Annotated[str | None, typer.Option("--weights", help="e.g. value_uplift=0.5,market=0.1")] = None,
-                  year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False) -> None:
+                  year: YearOpt = None, set_: SettingOpt = None, json: JsonOpt = False,
+                  all_: Annotated[bool, typer.Option("--all", help="Every region of --level at once (needs --chain).")]
+                  = False,
+                  level: Annotated[str, typer.Option("--level", help="Level for --all.")] = "prefecture",
+                  out: Annotated[Path | None, typer.Option("--out", help="With --all: write the region × candidate "
+                                                           "table (.json or .parquet).")] = None) -> None:
     """Links to strengthen (强链), supplement (补链) or extend (延链), ranked with the reasons shown."""
+    if all_:
+        from chainatlas.cli.opportunities_view import write_regional_opportunities
+
+        if chain is None:
+            raise typer.BadParameter("--all needs --chain", param_hint="--chain")
+        every = atlas().opportunities_all(chain, level, _weights(weights), year, parse_numbers(set_, "--set"))
+        if out is not None:
+            write_regional_opportunities(every, out)
+            console.print(f"wrote {out}")
+        elif json:
+            emit_json(every.to_dict())
+        else:
+            console.print(repr(every), markup=False)
+        return
+    if region is None:
+        raise typer.BadParameter("name a region, or use --all with --chain", param_hint="REGION")
     result = atlas().opportunities(region, chain, _weights(weights), year, parse_numbers(set_, "--set"))
     if json:
         emit_json(result.to_dict())

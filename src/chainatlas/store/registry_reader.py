@@ -9,10 +9,12 @@ every bad row (broken, nameless, bad or duplicated credit code) with its data-ro
 from __future__ import annotations
 
 import csv
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chainatlas.errors import DataError, RowProblem
@@ -42,7 +44,7 @@ def credit_code_ok(code: str) -> bool:
     if len(code) != 18:
         return False
     try:
-        total = sum(_CC_INDEX[c] * w for c, w in zip(code[:17], _CC_WEIGHTS, strict=True))
+        total = sum(map(operator.mul, map(_CC_INDEX.__getitem__, code[:17]), _CC_WEIGHTS))
     except KeyError:
         return False
     return code[17] in _CC_INDEX and _CC_CHARS[(31 - total % 31) % 31] == code[17]
@@ -109,17 +111,20 @@ def column_map(header: list[str], mapping: dict[str, str] | None, file: str) -> 
 
 
 def _rows_to_frame(rows: list[list[str]], numbers: list[int], cols: dict[str, list[int]]) -> pd.DataFrame:
+    """The chunk's fields as Python-string columns: the classifier reads them back as Python strings
+    row by row, so a round trip through Arrow strings would only cost time."""
     data = {}
     for fld in FIELDS:
         idx = cols.get(fld) or []
         if not idx:
-            data[fld] = [""] * len(rows)
+            values = [""] * len(rows)
         elif len(idx) == 1:
             i = idx[0]
-            data[fld] = [r[i].strip() for r in rows]
+            values = [r[i].strip() for r in rows]
         else:
-            data[fld] = [" ".join(r[i].strip() for i in idx if r[i].strip()) for r in rows]
-    data["row"] = numbers
+            values = [" ".join(r[i].strip() for i in idx if r[i].strip()) for r in rows]
+        data[fld] = pd.Series(values, dtype=object)
+    data["row"] = pd.Series(numbers, dtype=np.int64)
     return pd.DataFrame(data)
 
 

@@ -58,6 +58,9 @@ _MAKE = re.compile("|".join(MAKE_VERBS))
 _TRADE = re.compile("|".join(TRADE_VERBS))
 _SERVICE = re.compile("|".join(SERVICE_VERBS))
 _ROLE_SETS: dict[tuple[bool, bool, bool], frozenset[str]] = {}
+# a trading or service word anywhere in the name (a name ending in one, before 有限公司, contains it)
+_TRADER_NAME = re.compile("|".join(map(re.escape, TRADER_NAMES)))
+_SERVICE_NAME = re.compile("|".join(map(re.escape, SERVICE_NAMES)))
 
 
 def _verbs(text: str) -> frozenset[str]:
@@ -108,11 +111,11 @@ def classify_record(record: Mapping[str, str], vocab: Vocabulary, matcher: Match
     name = (record.get("name") or "").strip()
     scope = record.get("scope") or ""
     products = record.get("products") or ""
-    code = industry_code(record.get("industry") or "")
-    if not matcher.any_in(name + "\n" + scope + "\n" + products):
-        return []
-    sentences, negated = scope_clauses(scope)
     whole = name + "\n" + scope + "\n" + products
+    if not matcher.any_in(whole):  # most registry firms name no node: leave them before any parsing
+        return []
+    code = industry_code(record.get("industry") or "")
+    sentences, negated = scope_clauses(scope)
     found: dict[str, dict] = {}
 
     def note(nid: str, role: str, base: float, term: str, where: str) -> None:
@@ -124,16 +127,18 @@ def classify_record(record: Mapping[str, str], vocab: Vocabulary, matcher: Match
     for sentence in sentences:
         parts = _sentence_parts(sentence)
         hits = [matcher.find(p, vocab, whole) for p in parts]
+        if not any(hits):  # most clauses name no node: their verbs are never asked for
+            continue
         roles = [_verbs(p) for p in parts]
         for i, (part, part_hits) in enumerate(zip(parts, hits, strict=True)):
             if not part_hits:
                 continue
             own = roles[i] or next((r for r in roles[i + 1:] if r), None) or \
                 next((r for r in reversed(roles[:i]) if r), frozenset())
+            # a node's own verbs (发电 for stations) count outside its terms only: 光伏发电系统安装 installs
+            bare = _blank(part, part_hits)
             for nid, term in part_hits:
                 wording = vocab.nodes[nid]
-                # a node's own verbs (发电 for stations) count outside its terms only: 光伏发电系统安装 installs
-                bare = _blank(part, part_hits)
                 extra = frozenset({"producer"}) if any(v in bare for v in wording.make_verbs) else frozenset()
                 part_roles = own | extra
                 if not part_roles:
@@ -144,8 +149,8 @@ def classify_record(record: Mapping[str, str], vocab: Vocabulary, matcher: Match
         for nid, term in matcher.find(part, vocab, whole):
             note(nid, "producer", SCORE_CLAUSE, term, "products")
     name_hits = matcher.find(name, vocab, whole)
-    trader_name = any(name.rstrip("有限责任公司股份").endswith(t) or t in name for t in TRADER_NAMES)
-    service_name = any(t in name for t in SERVICE_NAMES)
+    trader_name = bool(_TRADER_NAME.search(name))
+    service_name = bool(_SERVICE_NAME.search(name))
     for nid, term in name_hits:
         if nid not in found:
             role = "trader" if trader_name else "service" if service_name else "other"

@@ -50,7 +50,7 @@ class Matcher:
         keep = [s for s in spans
                 if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0]) for o in spans)]
         keep = [s for s in keep if not text.startswith(NOT_PRODUCT_AFTER, s[1])
-                and not any(text.endswith(p, 0, s[0]) for p in INPUT_BEFORE)]
+                and not text.endswith(INPUT_BEFORE, 0, s[0])]
         out: list[tuple[str, str]] = []
         for start, stop, term in keep:
             for nid, ctx in vocab.by_term[term]:
