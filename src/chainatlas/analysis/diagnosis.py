@@ -808,7 +808,10 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         table[col] = pd.Series([None if _isnan(v) else int(v) for v in table[col]], index=table.index, dtype=object)
     firms = _local_firms(facts, code, level)
     firm_sources = firms.dropna(subset=["source_id"]).groupby("node_id")["source_id"].agg(lambda v: sorted(set(v)))
-    nat_firm_sources = facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
+    if "national_firm_sources" not in facts.memo:  # the same for every region: grouped once per chain
+        facts.memo["national_firm_sources"] = \
+            facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
+    nat_firm_sources = facts.memo["national_firm_sources"]
     q_sources, n_sources = [], []
     for rec in table.to_dict(orient="records"):
         ev = rec["evidence"]
@@ -1056,19 +1059,22 @@ def top_heaviness(table: pd.DataFrame, firms: pd.DataFrame, facts: ChainFacts, s
                    f"({'none' if not both.any() else 'only ' + ('raw' if (both & raw).any() else 'processing')} links)")
     raw_ids = set(t.loc[raw, "node_id"])
     chain_ids = set(t["node_id"])
-    nat_rows = facts.firms[facts.firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+    key = ("national_raw_rows", tuple(sorted(chain_ids)), tuple(sorted(raw_ids)))
+    if key not in facts.memo:  # the nation's side is the same for every region: counted once per chain
+        nat_rows = facts.firms[facts.firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+        facts.memo[key] = (len(nat_rows), float(nat_rows["node_id"].isin(raw_ids).mean()) if len(nat_rows) else 0.0)
+    n_nat_rows, nat_raw = facts.memo[key]
     loc_rows = firms[firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
     loc_raw = int(loc_rows["node_id"].isin(raw_ids).sum())
-    if len(nat_rows) >= s.min_national_firms and loc_raw and len(loc_rows) > loc_raw:
+    if n_nat_rows >= s.min_national_firms and loc_raw and len(loc_rows) > loc_raw:
         region_raw = loc_raw / len(loc_rows)
-        nat_raw = float(nat_rows["node_id"].isin(raw_ids).mean())
         out.update(measure="atlas firm count", unit="firm × link rows", compared_links=sorted(chain_ids),
                    region_raw_share=region_raw, national_raw_share=nat_raw,
                    top_heavy=bool(region_raw - nat_raw > s.top_heavy_margin), reason=None,
                    caveat="firm counts weigh a small plant like a large one; the atlas's firm coverage is partial")
         return out
     missing.append(f"firms on both sides (region: {loc_raw} raw of {len(loc_rows)} firm × link rows; "
-                   f"nation: {len(nat_rows)} rows, need {s.min_national_firms:g})")
+                   f"nation: {n_nat_rows} rows, need {s.min_national_firms:g})")
     out.update(measure=None, region_raw_share=None, national_raw_share=None, top_heavy=None,
                reason="unknown: no measure covers both sides — missing " + "; ".join(missing))
     return out
@@ -1108,20 +1114,31 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
         out["output_value"] = float(mine) if mine is not None else None
         out["rank_by_value"] = int((values > mine).sum()) + 1 if mine is not None else None
         out["regions_with_value"] = int(len(values))
-        counts = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+        counts = _firms_per_region(facts, level)
         mine_f = counts.get(code)
         out["rank_by_firms"] = int((counts > mine_f).sum()) + 1 if mine_f is not None else None
         out["regions_with_firms"] = int(len(counts))
     return out
 
 
+def _firms_per_region(facts: ChainFacts, level: str) -> pd.Series:
+    """Distinct firms making any node of the chain per region of ``level`` (counted once per chain)."""
+    key = ("firms_per_region", level)
+    if key not in facts.memo:
+        facts.memo[key] = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+    return facts.memo[key]
+
+
 def region_values(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.Series:
     """Each region's chain output value (yuan) over links with a quantity (external inputs left out)."""
-    t = link_table(facts, level, settings)
-    uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
-    value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
-    v = value.groupby(t["region"]).sum(min_count=1).dropna()
-    return v[v > 0]
+    key = ("region_values", level, (settings or DiagnosisSettings()).key())
+    if key not in facts.memo:  # the same for every region of the level: summed once
+        t = link_table(facts, level, settings)
+        uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
+        value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
+        v = value.groupby(t["region"]).sum(min_count=1).dropna()
+        facts.memo[key] = v[v > 0]
+    return facts.memo[key]
 
 
 @dataclass
@@ -1145,26 +1162,38 @@ class Comparison(Result):
                 + self.rows.to_string(index=False))
 
 
+def _headline(d: Diagnosis) -> tuple[dict, pd.Series]:
+    """One diagnosis's row of a comparison and its node → status column, kept on the diagnosis: a
+    memoised diagnosis is compared with many peer sets, and its row never changes."""
+    found = d.__dict__.get("_headline")
+    if found is not None:
+        return found
+    counts = d.status_counts()
+    counted = d.nodes[~d.nodes["external_input"].astype(bool)]
+    present = counted["status"].isin(["strong", "present", "weak"])
+    row = {
+        "region": d.region["code"], "name_zh": d.region["name_zh"], "name_en": d.region["name_en"],
+        "level": d.region["level"], "firms": d.agglomeration["firms"], **counts,
+        "coverage": float(present.mean()) if len(counted) else None,
+        "output_value": d.agglomeration.get("output_value"),
+        "overall_share": d.overall_share,
+        "raw_share": d.top_heaviness.get("region_raw_share"),
+        "top_heavy": d.top_heaviness.get("top_heavy"),
+        "hhi": d.agglomeration.get("hhi"),
+        "rank_by_value": d.agglomeration.get("rank_by_value"),
+        "rank_by_firms": d.agglomeration.get("rank_by_firms"),
+    }
+    d.__dict__["_headline"] = (row, d.nodes.set_index("node_id")["status"])
+    return d.__dict__["_headline"]
+
+
 def compare(diagnoses: list[Diagnosis]) -> Comparison:
     """Headline figures of several diagnoses of one chain."""
     rows, status = [], {}
     for d in diagnoses:
-        counts = d.status_counts()
-        counted = d.nodes[~d.nodes["external_input"].astype(bool)]
-        present = counted["status"].isin(["strong", "present", "weak"])
-        rows.append({
-            "region": d.region["code"], "name_zh": d.region["name_zh"], "name_en": d.region["name_en"],
-            "level": d.region["level"], "firms": d.agglomeration["firms"], **counts,
-            "coverage": float(present.mean()) if len(counted) else None,
-            "output_value": d.agglomeration.get("output_value"),
-            "overall_share": d.overall_share,
-            "raw_share": d.top_heaviness.get("region_raw_share"),
-            "top_heavy": d.top_heaviness.get("top_heavy"),
-            "hhi": d.agglomeration.get("hhi"),
-            "rank_by_value": d.agglomeration.get("rank_by_value"),
-            "rank_by_firms": d.agglomeration.get("rank_by_firms"),
-        })
-        status[d.region["code"]] = d.nodes.set_index("node_id")["status"]
+        row, column = _headline(d)
+        rows.append(dict(row))
+        status[d.region["code"]] = column
     chain = diagnoses[0].chain if diagnoses else {}
     year = diagnoses[0].year if diagnoses else None
     return Comparison(chain, year, pd.DataFrame(rows), pd.DataFrame(status))
