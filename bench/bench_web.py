@@ -8,7 +8,8 @@ three scenarios of ``--seconds`` each with keep-alive HTTP/1.1 clients (threads)
    prefecture × chain each time, consecutive requests on different prefectures and chains, so no
    page or diagnosis is reused; what is computed once per atlas load, such as a chain's facts, is).
    A client refused with 503 honours ``Retry-After`` and asks again; its latency runs from the first
-   ask to the answer. Goal: p95 < 200 ms.
+   ask to the answer. Goal: p95 < 200 ms. The server warms each chain's facts and leaders in the
+   background from the start, as ``chainatlas serve`` does (``--no-warm``: it does not).
 3. ``--mixed-clients`` (100) clients asking questions never asked before (a new region × chain
    diagnosis each time; they honour ``Retry-After`` when refused with 503) while ``--probes`` (10)
    people browse cached pages and static files (a page every ``--think`` s). Goal: p95 of the cached
@@ -35,8 +36,8 @@ import time
 from pathlib import Path
 
 SERVER = ("import sys, uvicorn; from pathlib import Path; from chainatlas.web.app import create_app; "
-          "uvicorn.run(create_app(Path(sys.argv[1]), host='127.0.0.1'), host='127.0.0.1', port=int(sys.argv[2]), "
-          "log_level='error')")
+          "uvicorn.run(create_app(Path(sys.argv[1]), host='127.0.0.1', warm=sys.argv[3] == 'warm'), host='127.0.0.1', "
+          "port=int(sys.argv[2]), log_level='error')")
 CACHED = ["/", "/chains/aluminium", "/regions/371600/chains/aluminium", "/regions/371600.json", "/static/app-1.css"]
 
 
@@ -293,6 +294,8 @@ def main() -> None:
     parser.add_argument("--mixed-clients", type=int, default=100, help="clients in the mixed scenario (default 100)")
     parser.add_argument("--probes", type=int, default=10, help="people browsing cached pages meanwhile (default 10)")
     parser.add_argument("--think", type=float, default=0.1, help="seconds between a browsing person's pages")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="start the server without warming chain facts and leaders in the background")
     parser.add_argument("--only", choices=("cached", "cold", "mixed"), default=None, help="run one scenario only")
     args = parser.parse_args()
 
@@ -307,7 +310,8 @@ def main() -> None:
             print(f"built the shipped atlas in {time.perf_counter() - t0:.1f} s")
         port = free_port()
         # the server logs each 503 in one line; the bench counts them itself
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)], stderr=subprocess.DEVNULL)
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port),
+                                   "cold-start" if args.no_warm else "warm"], stderr=subprocess.DEVNULL)
         try:
             wait_ready(port)
             if args.only in (None, "cached"):

@@ -136,7 +136,7 @@ class MapView(Result):
     def __repr__(self) -> str:
         known = sorted(((v, c) for c, v in self.values.items() if v is not None), reverse=True)[:10]
         chain = f" for {self.chain['name_en']}" if self.chain else ""
-        return f"{self.label}{chain}: " + ", ".join(f"{c} {v:g}" for v, c in known)
+        return f"{self.label}{chain}: " + ", ".join(f"{c} {self.number_format.format(v)}" for v, c in known)
 
 
 def province_values(codes: list[str], measure: str, firms: dict[str, int] | None = None,

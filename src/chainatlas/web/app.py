@@ -129,11 +129,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(err, request.url.path, request.headers.get("accept", ""))
 
 
-def create_app(db_path: Path, token: str | None = None, host: str | None = None) -> Starlette:
+def create_app(db_path: Path, token: str | None = None, host: str | None = None, warm: bool = False) -> Starlette:
     """The dashboard for the store at ``db_path``; write endpoints exist only when ``token`` is given.
 
     ``host`` is the address the server listens on: requests naming another host are refused (a
     loopback address also answers to ``localhost``); None or a wildcard address accepts any host.
+    ``warm`` computes each chain's facts and leaders in the background from the start (a server's
+    choice; one-off renderings and tests leave it off).
     """
     # computations hold the GIL for pandas work; a short switch interval hands it back to the event loop
     # (cached answers, static files) within a millisecond instead of five
@@ -144,6 +146,8 @@ def create_app(db_path: Path, token: str | None = None, host: str | None = None)
         HTTPException: _http_error, BodyTooLarge: _http_error, Exception: _http_error}
     app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=allowed_hosts(host))], exception_handlers=handlers)
     app.state.reader = reader
+    if warm:
+        reader.warm_in_background()
     app.state.token = token
     return app
 

@@ -24,6 +24,7 @@ a reader and a type checker can follow a page to the facade method it calls.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -34,11 +35,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from chainatlas.atlas import Atlas, open_atlas
 
+log = logging.getLogger("chainatlas.web")
+
 T = TypeVar("T")
 P = ParamSpec("P")
 MAX_ENTRIES = 512
 COMPUTE_THREADS = 2  # the facade is serialised by one lock; a second thread renders meanwhile
-COMPUTE_QUEUE = 4  # questions waiting for a thread before new ones are refused with 503 (a few seconds of work)
+COMPUTE_QUEUE = 16  # questions waiting for a thread before new ones are refused with 503 (2–3 s of cold pages)
 RETRY_AFTER = 2  # seconds a refused client is asked to wait
 
 
@@ -147,6 +150,31 @@ class AtlasReader:
                 while len(self._memo) > self.max_entries:
                     self._memo.popitem(last=False)
             return value
+
+    def warm_in_background(self) -> threading.Thread:
+        """Compute what every page of a chain reuses (its facts, the diagnoses of its leading provinces
+        and prefectures) in a background thread, one chain and level at a time under the atlas lock, so
+        visitors' questions are served in between and a chain's first page does not pay for it."""
+
+        def steps() -> list[Callable[[Atlas], object]]:
+            chains = self.call(lambda a: list(a.chains().rows["id"]))
+            out: list[Callable[[Atlas], object]] = []
+            for cid in chains:
+                out.append(lambda a, cid=cid: a.chain_facts(cid))
+                out += [lambda a, cid=cid, level=level: a.compare(cid, level=level)
+                        for level in ("prefecture", "province")]
+            return out
+
+        def run() -> None:
+            try:
+                for step in steps():
+                    self.call(step)
+            except Exception as exc:  # a closed store or a broken chain: pages compute it themselves
+                log.warning("warming the atlas stopped: %s", exc)
+
+        thread = threading.Thread(target=run, name="chainatlas-warm", daemon=True)
+        thread.start()
+        return thread
 
     # ------------------------------------------------------------------ writing
     @contextmanager
