@@ -140,3 +140,16 @@ def test_one_route_table(fixture_db):
             assert (entry.path + ".xlsx" in paths) == entry.xlsx
     assert len(paths) == len(set(paths)) and "/api/import/{kind}" in [r.path for r in starlette_routes(token=True)]
     assert len(table()) == len(ROUTES) and all(row[0] in ("GET", "POST") for row in table())
+
+
+@pytest.mark.parametrize("chain", ["alu", "batt"])
+def test_map_view_equals_comparing_the_provinces(fixture_atlas, chain):
+    """The map's one vectorised pass gives what diagnosing each province and comparing them gives."""
+    codes = [c for c, r in fixture_atlas.names("regions").items() if r["level"] == "province"]
+    rows = {r["region"]: r for r in fixture_atlas.compare(chain, codes).to_dict()["regions"]}
+    coverage = fixture_atlas.map_view(chain, "coverage").values
+    value = fixture_atlas.map_view(chain, "output_value").values
+    for code in codes:
+        assert coverage[code] == pytest.approx(rows[code]["coverage"])
+        expected = rows[code]["output_value"]
+        assert value[code] == (None if expected is None else pytest.approx(expected / 1e8))
