@@ -19,6 +19,7 @@ three scenarios of ``--seconds`` each with keep-alive HTTP/1.1 clients (threads)
     .venv/bin/python bench/bench_web.py --seconds 10    # a quick look
     .venv/bin/python bench/bench_web.py --distinct      # scenario 1 renders the page afresh each time
     .venv/bin/python bench/bench_web.py --only cold --seconds 20
+    .venv/bin/python bench/bench_web.py --profile       # CPU and cProfile of cold pages, in process
 """
 
 from __future__ import annotations
@@ -277,6 +278,44 @@ def mixed(port: int, db: Path, clients: int, seconds: float, probes: int, think:
     print("goal p95 of cached answers < 50 ms with 0 errors: " + ("met" if goal else "NOT met"))
 
 
+def profile_cold_page(db: Path, pages: int = 20, top: int = 25) -> None:
+    """In process, no server: CPU per cold diagnosis page, and cProfile of ``pages`` of them (chain facts
+    and leaders computed first, as the server's warming does)."""
+    import cProfile
+    import pstats
+    import random
+
+    from chainatlas.web.app import create_app, render_get
+
+    app = create_app(db)
+    reader = app.state.reader
+
+    async def inline(compute):  # the page computed in this thread, so the profiler sees it
+        return compute()
+
+    reader.pool.run = inline
+    questions = cold_questions(db)
+    random.Random(1).shuffle(questions)
+    chains = list(dict.fromkeys(q.rsplit("/", 1)[1] for q in questions))
+    t0 = time.process_time()
+    for ch in chains:
+        reader.call(lambda a, ch=ch: (a.chain_facts(ch), a.compare(ch, level="prefecture")))
+    print(f"chain facts and prefecture leaders of {len(chains)} chains: {time.process_time() - t0:.1f} s CPU")
+    cpu = []
+    for path in questions[:pages]:
+        t = time.process_time()
+        render_get(app, path)
+        cpu.append((time.process_time() - t) * 1000)
+    print(f"cold diagnosis page, CPU: p50 {percentile(cpu, 50):.0f} ms, p95 {percentile(cpu, 95):.0f} ms "
+          f"({pages} pages)")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in questions[pages:2 * pages]:
+        render_get(app, path)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"chainatlas|jinja2/environment", top)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
@@ -296,6 +335,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.1, help="seconds between a browsing person's pages")
     parser.add_argument("--no-warm", action="store_true",
                         help="start the server without warming chain facts and leaders in the background")
+    parser.add_argument("--profile", action="store_true",
+                        help="no server: CPU per cold diagnosis page in process, and its cProfile")
     parser.add_argument("--only", choices=("cached", "cold", "mixed"), default=None, help="run one scenario only")
     args = parser.parse_args()
 
@@ -308,6 +349,9 @@ def main() -> None:
             t0 = time.perf_counter()
             open_atlas(db).close()
             print(f"built the shipped atlas in {time.perf_counter() - t0:.1f} s")
+        if args.profile:
+            profile_cold_page(db)
+            return
         port = free_port()
         # the server logs each 503 in one line; the bench counts them itself
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port),
