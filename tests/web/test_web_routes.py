@@ -30,7 +30,7 @@ PAGES = [
     "/", "/search?q=滨州", "/search?q=copper", "/search", "/chains/aluminium", "/chains/copper",
     "/chains/aluminium/nodes/aluminium.primary", "/chains/aluminium/nodes/aluminium.foil-battery",
     "/regions/371600", "/regions/370000", "/regions/100000", "/regions/371600/chains/aluminium",
-    "/regions/371600/chains/copper", "/regions/370000/chains/aluminium",
+    "/regions/371600/chains/copper", "/regions/370000/chains/aluminium", "/regions/100000/chains/aluminium",
     "/regions/371600/opportunities?chain=aluminium", "/regions/371600/targets?node=aluminium.foil-battery",
     "/regions/371600/targets?chain=aluminium&top=2&n=5", "/compare", "/compare?chain=aluminium",
     "/compare?chain=aluminium&regions=371600,451000,141100", "/map", "/map?chain=aluminium",

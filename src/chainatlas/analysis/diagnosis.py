@@ -617,7 +617,7 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
 
 
 def _isnan(v: object) -> bool:
-    if v is None:
+    if v is None or v is pd.NA:  # pd.NA: a missing year of a nullable integer column (the nation's rows)
         return True
     try:
         return math.isnan(float(v))
@@ -1007,17 +1007,21 @@ def _chain_summary(chain: dict) -> dict:
 
 
 def _stages(table: pd.DataFrame) -> pd.DataFrame:
+    """Links, statuses and coverage per stage (on arrays: a few dozen rows, asked for every region)."""
     rows = []
-    counted = table[~table["external_input"].astype(bool)]
+    counted = ~table["external_input"].astype(bool).to_numpy()
+    stages = table["stage"].to_numpy()[counted]
+    statuses = table["status"].to_numpy()[counted]
+    values = table["national_output_value"].astype(float).to_numpy()[counted]
     for stage in ("upstream", "midstream", "downstream"):
-        t = counted[counted["stage"] == stage]
-        present = t["status"].isin(["strong", "present", "weak"])
-        nat_value = t["national_output_value"].astype(float)
-        has_value = nat_value.notna() & (nat_value > 0)
+        mine = stages == stage
+        status, nat_value = statuses[mine], values[mine]
+        present = np.isin(status, ["strong", "present", "weak"])
+        has_value = ~np.isnan(nat_value) & (nat_value > 0)
         rows.append({
-            "stage": stage, "links": len(t), "present": int(present.sum()),
-            **{st: int((t["status"] == st).sum()) for st in ("strong", "weak", "missing", "unknown")},
-            "coverage": float(present.mean()) if len(t) else None,
+            "stage": stage, "links": int(mine.sum()), "present": int(present.sum()),
+            **{st: int((status == st).sum()) for st in ("strong", "weak", "missing", "unknown")},
+            "coverage": float(present.mean()) if mine.any() else None,
             "value_coverage": float(nat_value[present & has_value].sum() / nat_value[has_value].sum())
             if has_value.any() else None,
             "value_links": int(has_value.sum()),
