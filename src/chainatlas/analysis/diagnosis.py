@@ -626,7 +626,7 @@ def _isnan(v: object) -> bool:
 
 
 def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[str, tuple[float, object]],
-             s: DiagnosisSettings) -> dict:
+             s: DiagnosisSettings, steps: list[dict] | None = None) -> dict:
     """How much of a path's value the region captures now vs one or two steps further downstream.
 
     The region's base is its quantity q of the path's first node with a local figure. *Today* is that
@@ -634,7 +634,7 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
     converts at most ``scenario_share`` × q, and never more than the next link's national quantity
     (in base units), and says which bound applied.
     """
-    steps = ladder.to_dict(orient="records")
+    steps = ladder.to_dict(orient="records") if steps is None else steps  # ``steps``: the ladder's records
     base_index = next((i for i, st in enumerate(steps) if local_q.get(st["node_id"], 0) > 0), None)
     if base_index is None:
         return {"base_node": None, "reason": "the region has no output figure on this path"}
@@ -649,7 +649,7 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
         q = local_q.get(steps[i]["node_id"], 0.0)
         if q > 0 and not _isnan(per_base[i]) and not _isnan(per_base[i - 1]):
             today += q * steps[i]["input_per_unit"] / f0 * (per_base[i] - per_base[i - 1])
-    out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": ladder.loc[base_index, "unit"],
+    out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": steps[base_index]["unit"],
            "today_value": today, "value_unit": "yuan", "scenario_share": s.scenario_share, "scenarios": []}
     for k in (1, 2):
         j = base_index + k
@@ -793,17 +793,16 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     if level is None:
         rows = _nation_rows(facts)
     else:
-        full = link_table(facts, level, s)
-        rows = full[full["region"] == code]
-        if rows.empty:  # a region the atlas knows nothing about: the grid row is all absence
+        rows = _region_rows(facts, level, s, code)
+        if rows is None:  # a region the atlas knows nothing about: the grid row is all absence
             rows = link_table(_with_region(facts, level, code), level, s)
-            rows = rows[rows["region"] == code]
-        rows = plain(rows)
+            rows = plain(rows[rows["region"] == code])
     table = rows.drop(columns=["region"]).copy()
+    records = table.to_dict(orient="records")  # read by the rules and the sources below (columns they read stay)
     if level is None:
         table["rule"] = "the nation itself"
     else:
-        table["rule"] = [rule_text(r, s) for r in table.to_dict(orient="records")]
+        table["rule"] = [rule_text(r, s) for r in records]
     for col in ("rank", "rank_by_firms", "quantity_year", "national_year", "share_year"):
         table[col] = pd.Series([None if _isnan(v) else int(v) for v in table[col]], index=table.index, dtype=object)
     firms = _local_firms(facts, code, level)
@@ -813,7 +812,7 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
             facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
     nat_firm_sources = facts.memo["national_firm_sources"]
     q_sources, n_sources = [], []
-    for rec in table.to_dict(orient="records"):
+    for rec in records:
         ev = rec["evidence"]
         srcs: list[str] = []
         if ev == "official share":
@@ -860,8 +859,12 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         if _isnan(national_q.get(n, (math.nan,))[0]):
             national_q[n] = (nat_latest.loc[n, "national_quantity"], nat_latest.loc[n, "national_year"])
     value_paths = []
+    steps_of = facts.memo.setdefault("ladder_steps", {})  # a chain's ladders as records, read once
     for path, ladder in facts.ladders:
-        capture = _capture(ladder, local_q, national_q, s)
+        steps = steps_of.get(id(ladder))
+        if steps is None:
+            steps = steps_of[id(ladder)] = ladder.to_dict(orient="records")
+        capture = _capture(ladder, local_q, national_q, s, steps)
         base = capture.get("base_node")
         if base and "today_value" not in capture and base != path[0]:
             # the comparison broke before the region's base node: start the ladder at the base instead
@@ -907,6 +910,25 @@ def diagnose_frames(*, chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, pr
     """
     facts = prepare_chain(chain, nodes, links, production, stats, firm_regions, year, shares, baselines, regions)
     return diagnose(facts, region, settings)
+
+
+def _region_rows(facts: ChainFacts, level: str, s: DiagnosisSettings, code: str) -> pd.DataFrame | None:
+    """The region's rows of the link table as plain objects, or None when the table has none.
+
+    For provinces and prefectures the whole table is made plain once and each region's row positions
+    are kept, so a region's diagnosis only picks its rows; counties (many more rows) pick, then convert.
+    """
+    if level == "county":
+        full = link_table(facts, level, s)
+        rows = full[full["region"] == code]
+        return None if rows.empty else plain(rows)
+    key = ("plain_rows", level, s.key())
+    if key not in facts.memo:
+        full = plain(link_table(facts, level, s))
+        facts.memo[key] = (full, full.groupby("region", sort=False).indices)
+    full, where = facts.memo[key]
+    found = where.get(code)
+    return None if found is None or not len(found) else full.iloc[found]
 
 
 def _with_region(facts: ChainFacts, level: str, code: str) -> ChainFacts:
