@@ -45,3 +45,13 @@ def test_each_web_module_imports_alone():
                                  text=True) for m in MODULES}
     failed = {m: p.communicate(timeout=300)[1][-800:] for m, p in procs.items()}
     assert {m: err for m, err in failed.items() if procs[m].returncode != 0} == {}
+
+
+FACADE_INTERNALS = (".tables[", ".members", "getattr(", "reader.atlas", "a._", "atlas._")
+
+
+def test_handlers_reach_the_atlas_only_through_its_public_methods():
+    """No page reads the facade's tables or caches, or calls it by a method name in a string."""
+    found = {m: [bad for bad in FACADE_INTERNALS if bad in (WEB / f"{m}.py").read_text(encoding="utf-8")]
+             for m in MODULES if m != "reader"}
+    assert {m: bad for m, bad in found.items() if bad} == {}
