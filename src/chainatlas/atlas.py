@@ -1255,5 +1255,111 @@ class Atlas:
                              node_hhi=node_concentration(counts), national_value=value,
                              chain_of=dict.fromkeys(links, cid), level=level, weights=weights,
                              capped=self.capped_nodes())
+    # --- web pages ---
+    def names(self, kind: str) -> dict[str, dict]:
+        """id (code for regions) → its names, for labelling: ``name_zh``, ``name_en``, and for regions
+        ``level`` and ``parent``, for enterprises ``region``. ``kind``: regions, chains, nodes,
+        indicators or enterprises."""
+        extra = {"regions": ["level", "parent"], "enterprises": ["region"]}
+        if kind not in ("regions", "chains", "nodes", "indicators", "enterprises"):
+            raise ChainAtlasError(f"names are kept for regions, chains, nodes, indicators and enterprises, not {kind!r}")
+        frame = self.tables[kind]
+        key = "code" if kind == "regions" else "id"
+        cols = ["name_zh", "name_en", *extra.get(kind, [])]
+        return {k: dict(zip(cols, v, strict=True))
+                for k, *v in zip(frame[key], *(frame[c] for c in cols), strict=True)}
+
+    def node_chains(self) -> dict[str, list[str]]:
+        """node id → the chains it belongs to (sorted), e.g. copper cathode → copper, and any chain it feeds."""
+        out: dict[str, list[str]] = {}
+        for cid, ids in sorted(self.members.items()):
+            for nid in ids:
+                out.setdefault(nid, []).append(cid)
+        return out
+
+    def firm_counts(self, level: str = "province", chain: str | None = None) -> dict[str, int]:
+        """Distinct atlas firms per region of ``level`` (making any node of ``chain`` when given)."""
+        self._level(level)
+        if chain:
+            made = self.chain_facts(chain).firms
+            counts = made.groupby(level)["enterprise_id"].nunique()
+        else:
+            counts = self.firms_with_ancestors.groupby(level)["id"].nunique()
+        return {str(k): int(v) for k, v in counts.items() if k}
+
+    def node_leaders(self, chain: str, n: int = 3, year: int | None = None) -> dict[str, dict]:
+        """Per node of ``chain``: national firm count, the ``n`` leading provinces and prefectures (by
+        quantity, then firms, with sources) and the ``n`` leading firms (see :mod:`chainatlas.analysis.overview`)."""
+        from chainatlas.analysis.overview import node_leaders
+
+        return node_leaders(self.chain_facts(chain, year), self.names("regions"), n)
+
+    def node_page(self, chain: str, node: str, n: int = 10):
+        """One link of a chain: record, inputs and outputs, the chains holding it, the ``n`` leading
+        provinces and prefectures, and every firm making it (a :class:`~chainatlas.analysis.overview.NodeOverview`)."""
+        import difflib
+
+        from chainatlas.analysis.overview import node_firms, node_overview
+
+        cid = self.resolve_chain(chain)
+        nid = self.resolve_node(node)
+        members = self.members.get(cid, [])
+        if nid not in members:
+            raise UnknownNode(f"{nid} (in chain {cid})", difflib.get_close_matches(nid, members, n=3))
+        view = self.chain(cid)
+        facts = self.chain_facts(cid)
+        return node_overview(view.chain, view.nodes, view.links, nid, self.node_chains().get(nid, []),
+                             self.node_leaders(cid, n).get(nid, {}), node_firms(facts, nid))
+
+    def map_view(self, chain: str | None = None, measure: str = "firms"):
+        """Every province's value of ``measure`` (firms; with a chain also coverage or output value in
+        亿元) on the tile grid (a :class:`~chainatlas.analysis.overview.MapView`)."""
+        from chainatlas.analysis.diagnosis import region_values
+        from chainatlas.analysis.overview import MAP_MEASURES, MapView, province_values
+
+        if measure not in MAP_MEASURES:
+            raise ChainAtlasError(f"measure must be one of {', '.join(MAP_MEASURES)}, not {measure!r}")
+        cid = self.resolve_chain(chain) if chain else None
+        if measure != "firms" and not cid:
+            raise ChainAtlasError(f"measure {measure!r} needs a chain (?chain=aluminium)")
+        codes = [c for c, r in self.names("regions").items() if r["level"] == "province"]
+        if measure == "firms":
+            values = province_values(codes, measure, firms=self.firm_counts("province", cid))
+        else:  # every province in one vectorised pass: the same figures as comparing them
+            run = self.diagnose_all(cid, "province").regions.set_index("region")
+            worth = region_values(self.chain_facts(cid), "province")
+            rows = [{"region": c, "coverage": jsonable(run["coverage"].get(c)),
+                     "output_value": jsonable(worth.get(c))} for c in codes]
+            values = province_values(codes, measure, compared=rows)
+        chain_rec = None
+        if cid:
+            record = self.chain(cid).chain
+            chain_rec = {k: record[k] for k in ("id", "name_zh", "name_en")}
+        return MapView(chain_rec, measure, MAP_MEASURES[measure][0], values)
+
+    def firm_regions(self) -> dict[str, str]:
+        """firm id → the code of the region it is located in."""
+        firms = self.tables["enterprises"]
+        return dict(zip(firms["id"], firms["region"], strict=True))
+
+    def source_records(self) -> pd.DataFrame:
+        """Every source record (id, title, publisher, date, address…)."""
+        return self.tables["sources"].copy()
+
+    def node_records(self, ids: list[str]) -> pd.DataFrame:
+        """The node records (names, stage, unit, unit value and its source…) of the given node ids."""
+        nodes = self.tables["nodes"]
+        return nodes[nodes["id"].isin(ids)].reset_index(drop=True)
+
+    def warm(self, chains: bool = False) -> Atlas:
+        """Compute now what every question reuses (tables, names, firm ancestry; with ``chains`` each
+        chain's facts), so a server's first visitors do not wait for it and threads never race to fill it."""
+        listed = self.chains().rows["id"]
+        self.firm_counts()
+        self.names("regions")
+        if chains:
+            for cid in listed:
+                self.chain_facts(cid)
+        return self
 
 __all__ = ["Atlas", "ChainView", "RegionView", "Table", "open_atlas", "SPECS"]

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 def jsonable(value: Any) -> Any:
     """Make a value JSON-safe: NaN → None, numpy scalars → Python, frames → records."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # most cells: answered before the checks below
+        return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from chainatlas.atlas import Atlas
 from chainatlas.web.reader import AtlasReader
 
 
@@ -55,7 +56,25 @@ def test_memo_is_bounded_and_errors_are_not_kept(fixture_db):
 
 def test_answers_equal_the_facade(fixture_db, fixture_atlas):
     reader = AtlasReader(fixture_db)
-    assert reader.answer("chain", "alu") == fixture_atlas.chain("alu").to_dict()
-    assert reader.answer("chain", "alu") is reader.answer("chain", "alu")  # shared, computed once
-    assert reader.has("diagnose") and not reader.has("no_such_question")
+    assert reader.answer(Atlas.chain, "alu") == fixture_atlas.chain("alu").to_dict()
+    assert reader.answer(Atlas.chain, "alu") is reader.answer(Atlas.chain, "alu")  # shared, computed once
+    assert reader.ask(Atlas.resolve_chain, "alu") == "alu"
+    reader.close()
+
+
+def test_warming_computes_every_chain_once_in_the_background(fixture_db, caplog, monkeypatch):
+    """After warming, a chain's leading regions are already diagnosed: comparing them diagnoses nothing."""
+    import chainatlas.atlas
+
+    reader = AtlasReader(fixture_db)
+    reader.warm_in_background().join(60)
+    diagnosed = []
+    real = chainatlas.atlas.diagnose
+    monkeypatch.setattr(chainatlas.atlas, "diagnose", lambda *a, **k: diagnosed.append(a[1]["code"]) or real(*a, **k))
+    for chain in ("alu", "batt"):
+        for level in ("prefecture", "province"):
+            assert len(reader.call(lambda a, c=chain, lv=level: a.compare(c, level=lv)).rows)
+    assert diagnosed == [] and "warming the atlas stopped" not in caplog.text
+    reader.call(lambda a: a.diagnose("140400", "alu"))  # a region no warming asked about: computed now
+    assert diagnosed == ["140400"]
     reader.close()

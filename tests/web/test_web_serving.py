@@ -12,7 +12,8 @@ import warnings
 import pytest
 
 from chainatlas.errors import StoreLocked
-from chainatlas.web.app import allowed_hosts, create_app, error_parts, host_name
+from chainatlas.web.app import allowed_hosts, create_app, host_name
+from chainatlas.web.responses import error_parts
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
 from starlette.testclient import TestClient  # noqa: E402

@@ -732,7 +732,7 @@ def value_ladder(path: list[str], nodes: pd.DataFrame, links: pd.DataFrame) -> p
 
 
 def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[str, tuple[float, object]],
-             s: DiagnosisSettings) -> dict:
+             s: DiagnosisSettings, steps: list[dict] | None = None) -> dict:
     """How much of a path's value the region captures now vs one or two steps further downstream.
 
     The region's base is its quantity q of the path's first node with a local figure. *Today* is that
@@ -740,7 +740,7 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
     converts at most ``scenario_share`` × q, and never more than the next link's national quantity
     (in base units), and says which bound applied.
     """
-    steps = ladder.to_dict(orient="records")
+    steps = ladder.to_dict(orient="records") if steps is None else steps  # ``steps``: the ladder's records
     base_index = next((i for i, st in enumerate(steps) if local_q.get(st["node_id"], 0) > 0), None)
     if base_index is None:
         return {"base_node": None, "reason": "the region has no output figure on this path"}
@@ -755,7 +755,7 @@ def _capture(ladder: pd.DataFrame, local_q: dict[str, float], national_q: dict[s
         q = local_q.get(steps[i]["node_id"], 0.0)
         if q > 0 and not is_missing(per_base[i]) and not is_missing(per_base[i - 1]):
             today += q * steps[i]["input_per_unit"] / f0 * (per_base[i] - per_base[i - 1])
-    out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": ladder.loc[base_index, "unit"],
+    out = {"base_node": base["node_id"], "base_quantity": q0, "base_unit": steps[base_index]["unit"],
            "today_value": today, "value_unit": "yuan", "scenario_share": s.scenario_share, "scenarios": []}
     for k in (1, 2):
         j = base_index + k
@@ -902,24 +902,26 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
     if level is None:
         rows = _nation_rows(facts)
     else:
-        full = link_table(facts, level, s)
-        rows = full[full["region"] == code]
-        if rows.empty:  # a region the atlas knows nothing about: the grid row is all absence
+        rows = _region_rows(facts, level, s, code)
+        if rows is None:  # a region the atlas knows nothing about: the grid row is all absence
             rows = link_table(_with_region(facts, level, code), level, s)
-            rows = rows[rows["region"] == code]
-        rows = plain(rows)
+            rows = plain(rows[rows["region"] == code])
     table = rows.drop(columns=["region"]).copy()
+    records = table.to_dict(orient="records")  # read by the rules and the sources below (columns they read stay)
     if level is None:
         table["rule"] = "the nation itself"
     else:
-        table["rule"] = [rule_text(r, s) for r in table.to_dict(orient="records")]
+        table["rule"] = [rule_text(r, s) for r in records]
     for col in ("rank", "rank_by_firms", "quantity_year", "national_year", "share_year"):
         table[col] = pd.Series([None if is_missing(v) else int(v) for v in table[col]], index=table.index, dtype=object)
     firms = _local_firms(facts, code, level)
     firm_sources = firms.dropna(subset=["source_id"]).groupby("node_id")["source_id"].agg(lambda v: sorted(set(v)))
-    nat_firm_sources = facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
+    if "national_firm_sources" not in facts.memo:  # the same for every region: grouped once per chain
+        facts.memo["national_firm_sources"] = \
+            facts.firms.dropna(subset=["quantity"]).groupby("node_id")["source_id"].unique()
+    nat_firm_sources = facts.memo["national_firm_sources"]
     q_sources, n_sources = [], []
-    for rec in table.to_dict(orient="records"):
+    for rec in records:
         ev = rec["evidence"]
         srcs: list[str] = []
         if ev == "official share":
@@ -966,8 +968,12 @@ def diagnose(facts: ChainFacts, region: dict, settings: DiagnosisSettings | None
         if is_missing(national_q.get(n, (math.nan,))[0]):
             national_q[n] = (nat_latest.loc[n, "national_quantity"], nat_latest.loc[n, "national_year"])
     value_paths = []
+    steps_of = facts.memo.setdefault("ladder_steps", {})  # a chain's ladders as records, read once
     for path, ladder in facts.ladders:
-        capture = _capture(ladder, local_q, national_q, s)
+        steps = steps_of.get(id(ladder))
+        if steps is None:
+            steps = steps_of[id(ladder)] = ladder.to_dict(orient="records")
+        capture = _capture(ladder, local_q, national_q, s, steps)
         base = capture.get("base_node")
         if base and "today_value" not in capture and base != path[0]:
             # the comparison broke before the region's base node: start the ladder at the base instead
@@ -1013,6 +1019,25 @@ def diagnose_frames(*, chain: dict, nodes: pd.DataFrame, links: pd.DataFrame, pr
     """
     facts = prepare_chain(chain, nodes, links, production, stats, firm_regions, year, shares, baselines, regions)
     return diagnose(facts, region, settings)
+
+
+def _region_rows(facts: ChainFacts, level: str, s: DiagnosisSettings, code: str) -> pd.DataFrame | None:
+    """The region's rows of the link table as plain objects, or None when the table has none.
+
+    For provinces and prefectures the whole table is made plain once and each region's row positions
+    are kept, so a region's diagnosis only picks its rows; counties (many more rows) pick, then convert.
+    """
+    if level == "county":
+        full = link_table(facts, level, s)
+        rows = full[full["region"] == code]
+        return None if rows.empty else plain(rows)
+    key = ("plain_rows", level, s.key())
+    if key not in facts.memo:
+        full = plain(link_table(facts, level, s))
+        facts.memo[key] = (full, full.groupby("region", sort=False).indices)
+    full, where = facts.memo[key]
+    found = where.get(code)
+    return None if found is None or not len(found) else full.iloc[found]
 
 
 def _with_region(facts: ChainFacts, level: str, code: str) -> ChainFacts:
@@ -1105,17 +1130,21 @@ def _chain_summary(chain: dict) -> dict:
 
 
 def _stages(table: pd.DataFrame) -> pd.DataFrame:
+    """Links, statuses and coverage per stage (on arrays: a few dozen rows, asked for every region)."""
     rows = []
-    counted = table[~table["external_input"].astype(bool)]
+    counted = ~table["external_input"].astype(bool).to_numpy()
+    stages = table["stage"].to_numpy()[counted]
+    statuses = table["status"].to_numpy()[counted]
+    values = table["national_output_value"].astype(float).to_numpy()[counted]
     for stage in ("upstream", "midstream", "downstream"):
-        t = counted[counted["stage"] == stage]
-        present = t["status"].isin(["strong", "present", "weak"])
-        nat_value = t["national_output_value"].astype(float)
-        has_value = nat_value.notna() & (nat_value > 0)
+        mine = stages == stage
+        status, nat_value = statuses[mine], values[mine]
+        present = np.isin(status, ["strong", "present", "weak"])
+        has_value = ~np.isnan(nat_value) & (nat_value > 0)
         rows.append({
-            "stage": stage, "links": len(t), "present": int(present.sum()),
-            **{st: int((t["status"] == st).sum()) for st in ("strong", "weak", "missing", "unknown")},
-            "coverage": float(present.mean()) if len(t) else None,
+            "stage": stage, "links": int(mine.sum()), "present": int(present.sum()),
+            **{st: int((status == st).sum()) for st in ("strong", "weak", "missing", "unknown")},
+            "coverage": float(present.mean()) if mine.any() else None,
             "value_coverage": float(nat_value[present & has_value].sum() / nat_value[has_value].sum())
             if has_value.any() else None,
             "value_links": int(has_value.sum()),
@@ -1157,19 +1186,22 @@ def top_heaviness(table: pd.DataFrame, firms: pd.DataFrame, facts: ChainFacts, s
                    f"({'none' if not both.any() else 'only ' + ('raw' if (both & raw).any() else 'processing')} links)")
     raw_ids = set(t.loc[raw, "node_id"])
     chain_ids = set(t["node_id"])
-    nat_rows = facts.firms[facts.firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+    key = ("national_raw_rows", tuple(sorted(chain_ids)), tuple(sorted(raw_ids)))
+    if key not in facts.memo:  # the nation's side is the same for every region: counted once per chain
+        nat_rows = facts.firms[facts.firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
+        facts.memo[key] = (len(nat_rows), float(nat_rows["node_id"].isin(raw_ids).mean()) if len(nat_rows) else 0.0)
+    n_nat_rows, nat_raw = facts.memo[key]
     loc_rows = firms[firms["node_id"].isin(chain_ids)].drop_duplicates(["enterprise_id", "node_id"])
     loc_raw = int(loc_rows["node_id"].isin(raw_ids).sum())
-    if len(nat_rows) >= s.min_national_firms and loc_raw and len(loc_rows) > loc_raw:
+    if n_nat_rows >= s.min_national_firms and loc_raw and len(loc_rows) > loc_raw:
         region_raw = loc_raw / len(loc_rows)
-        nat_raw = float(nat_rows["node_id"].isin(raw_ids).mean())
         out.update(measure="atlas firm count", unit="firm × link rows", compared_links=sorted(chain_ids),
                    region_raw_share=region_raw, national_raw_share=nat_raw,
                    top_heavy=bool(region_raw - nat_raw > s.top_heavy_margin), reason=None,
                    caveat="firm counts weigh a small plant like a large one; the atlas's firm coverage is partial")
         return out
     missing.append(f"firms on both sides (region: {loc_raw} raw of {len(loc_rows)} firm × link rows; "
-                   f"nation: {len(nat_rows)} rows, need {s.min_national_firms:g})")
+                   f"nation: {n_nat_rows} rows, need {s.min_national_firms:g})")
     out.update(measure=None, region_raw_share=None, national_raw_share=None, top_heavy=None,
                reason="unknown: no measure covers both sides — missing " + "; ".join(missing))
     return out
@@ -1209,20 +1241,31 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
         out["output_value"] = float(mine) if mine is not None else None
         out["rank_by_value"] = int((values > mine).sum()) + 1 if mine is not None else None
         out["regions_with_value"] = int(len(values))
-        counts = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+        counts = _firms_per_region(facts, level)
         mine_f = counts.get(code)
         out["rank_by_firms"] = int((counts > mine_f).sum()) + 1 if mine_f is not None else None
         out["regions_with_firms"] = int(len(counts))
     return out
 
 
+def _firms_per_region(facts: ChainFacts, level: str) -> pd.Series:
+    """Distinct firms making any node of the chain per region of ``level`` (counted once per chain)."""
+    key = ("firms_per_region", level)
+    if key not in facts.memo:
+        facts.memo[key] = facts.firms[facts.firms[level].notna()].groupby(level)["enterprise_id"].nunique()
+    return facts.memo[key]
+
+
 def region_values(facts: ChainFacts, level: str, settings: DiagnosisSettings | None = None) -> pd.Series:
     """Each region's chain output value (yuan) over links with a quantity (external inputs left out)."""
-    t = link_table(facts, level, settings)
-    uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
-    value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
-    v = value.groupby(t["region"]).sum(min_count=1).dropna()
-    return v[v > 0]
+    key = ("region_values", level, (settings or DiagnosisSettings()).key())
+    if key not in facts.memo:  # the same for every region of the level: summed once
+        t = link_table(facts, level, settings)
+        uv = facts.nodes["unit_value"].astype(float).to_numpy()[t["node_id"].cat.codes.to_numpy()]
+        value = pd.Series(t["quantity"].to_numpy() * uv, index=t.index).where(~t["external_input"])
+        v = value.groupby(t["region"]).sum(min_count=1).dropna()
+        facts.memo[key] = v[v > 0]
+    return facts.memo[key]
 
 
 @dataclass
@@ -1246,26 +1289,38 @@ class Comparison(Result):
                 + self.rows.to_string(index=False))
 
 
+def _headline(d: Diagnosis) -> tuple[dict, pd.Series]:
+    """One diagnosis's row of a comparison and its node → status column, kept on the diagnosis: a
+    memoised diagnosis is compared with many peer sets, and its row never changes."""
+    found = d.__dict__.get("_headline")
+    if found is not None:
+        return found
+    counts = d.status_counts()
+    counted = d.nodes[~d.nodes["external_input"].astype(bool)]
+    present = counted["status"].isin(["strong", "present", "weak"])
+    row = {
+        "region": d.region["code"], "name_zh": d.region["name_zh"], "name_en": d.region["name_en"],
+        "level": d.region["level"], "firms": d.agglomeration["firms"], **counts,
+        "coverage": float(present.mean()) if len(counted) else None,
+        "output_value": d.agglomeration.get("output_value"),
+        "overall_share": d.overall_share,
+        "raw_share": d.top_heaviness.get("region_raw_share"),
+        "top_heavy": d.top_heaviness.get("top_heavy"),
+        "hhi": d.agglomeration.get("hhi"),
+        "rank_by_value": d.agglomeration.get("rank_by_value"),
+        "rank_by_firms": d.agglomeration.get("rank_by_firms"),
+    }
+    d.__dict__["_headline"] = (row, d.nodes.set_index("node_id")["status"])
+    return d.__dict__["_headline"]
+
+
 def compare(diagnoses: list[Diagnosis]) -> Comparison:
     """Headline figures of several diagnoses of one chain."""
     rows, status = [], {}
     for d in diagnoses:
-        counts = d.status_counts()
-        counted = d.nodes[~d.nodes["external_input"].astype(bool)]
-        present = counted["status"].isin(["strong", "present", "weak"])
-        rows.append({
-            "region": d.region["code"], "name_zh": d.region["name_zh"], "name_en": d.region["name_en"],
-            "level": d.region["level"], "firms": d.agglomeration["firms"], **counts,
-            "coverage": float(present.mean()) if len(counted) else None,
-            "output_value": d.agglomeration.get("output_value"),
-            "overall_share": d.overall_share,
-            "raw_share": d.top_heaviness.get("region_raw_share"),
-            "top_heavy": d.top_heaviness.get("top_heavy"),
-            "hhi": d.agglomeration.get("hhi"),
-            "rank_by_value": d.agglomeration.get("rank_by_value"),
-            "rank_by_firms": d.agglomeration.get("rank_by_firms"),
-        })
-        status[d.region["code"]] = d.nodes.set_index("node_id")["status"]
+        row, column = _headline(d)
+        rows.append(dict(row))
+        status[d.region["code"]] = column
     chain = diagnoses[0].chain if diagnoses else {}
     year = diagnoses[0].year if diagnoses else None
     return Comparison(chain, year, pd.DataFrame(rows), pd.DataFrame(status))

@@ -20,13 +20,15 @@ def leaders(facts: ChainFacts, level: str, n: int | None = None,
     if level not in LEVELS:
         raise ChainAtlasError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     n = limit("peer_count") if n is None else n
-    t = link_table(facts, level, settings)
-    firms = t.loc[~t["external_input"]].groupby("region")["firms"].sum()
-    value = region_values(facts, level, settings).reindex(firms.index).fillna(0.0)
-    ranked = pd.DataFrame({"value": value, "firms": firms})
-    ranked = ranked[(ranked["value"] > 0) | (ranked["firms"] > 0)]
-    ranked = ranked.sort_values(["value", "firms"], ascending=False, kind="stable")
-    return list(ranked.index[:n])
+    key = ("leaders", level, (settings or DiagnosisSettings()).key())
+    if key not in facts.memo:  # the same for every region asking: ranked once per chain, year and settings
+        t = link_table(facts, level, settings)
+        firms = t.loc[~t["external_input"]].groupby("region")["firms"].sum()
+        value = region_values(facts, level, settings).reindex(firms.index).fillna(0.0)
+        ranked = pd.DataFrame({"value": value, "firms": firms})
+        ranked = ranked[(ranked["value"] > 0) | (ranked["firms"] > 0)]
+        facts.memo[key] = list(ranked.sort_values(["value", "firms"], ascending=False, kind="stable").index)
+    return facts.memo[key][:n]
 
 
 def peers(code: str, leading: list[str], n: int | None = None) -> list[str]:

@@ -308,7 +308,7 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
 
     console.print(f"chainatlas dashboard on http://{host}:{port}/ (store {db}; "
                   f"{'writes enabled with token' if token else 'read-only'})")
-    uvicorn.run(create_app(db, token=token, host=host), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, token=token, host=host, warm=True), host=host, port=port, log_level="warning")
 
 
 @app.command("evaluate")
@@ -456,3 +456,6 @@ from chainatlas.cli.extract import extract as _extract  # noqa: E402  (a command
 
 app.command("extract")(_extract)
 register_registry_commands(app)
+from chainatlas.cli.browse import register as _register_browse  # noqa: E402  (chain node, map)
+
+_register_browse(app, chain_app)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -188,7 +189,8 @@ def _chars(box_w: float, font: float, wide: bool) -> int:
 def svg(lay: MapLayout, nodes: pd.DataFrame, firms: pd.DataFrame | None = None,
         link_prefix: str | None = None) -> str:
     """The layout as an SVG sized to the page (scales to the container on screen)."""
-    info = nodes.set_index("node_id") if "node_id" in nodes.columns else nodes
+    frame = nodes.set_index("node_id") if "node_id" in nodes.columns else nodes
+    info = {str(k): v for k, v in zip(frame.index, frame.to_dict(orient="records"), strict=True)}  # one pass, not .loc
     firm_names: dict[str, list[str]] = {}
     if firms is not None and len(firms):
         for node, name_zh in firms[["node_id", "name_zh"]].itertuples(index=False):
@@ -208,7 +210,7 @@ def svg(lay: MapLayout, nodes: pd.DataFrame, firms: pd.DataFrame | None = None,
                      f'fill="none" stroke="#999" stroke-width="0.9" marker-end="url(#cm-arrow)" '
                      f'data-from="{html.escape(e.source)}" data-to="{html.escape(e.target)}"/>')
     for node, b in lay.boxes.items():
-        rec = info.loc[node] if node in info.index else pd.Series(dtype=object)
+        rec = info.get(node, {})
         status = rec.get("status") if isinstance(rec.get("status"), str) else ""
         colour = STATUS_COLOURS.get(status, "#cfe2f3")
         tip = f"{rec.get('name_zh', node)} {rec.get('name_en', '')} ({node})"
@@ -246,9 +248,18 @@ def map_svg(layers: list[dict], nodes: pd.DataFrame, links: pd.DataFrame, firms:
     A chain too large for one page keeps the wide (scrolling) map rather than unreadable labels.
     """
     try:
-        lay = layout(layers, links)
+        lay = _layout_of(tuple((layer["stage"], tuple(layer["nodes"])) for layer in layers),
+                         tuple(links[["source_node", "target_node"]].itertuples(index=False, name=None)))
     except ValueError:
         from chainatlas.report.charts import chain_map_svg
 
         return chain_map_svg(layers, nodes, links, firms, link_prefix)
     return svg(lay, nodes, firms, link_prefix)
+
+
+@lru_cache(maxsize=64)
+def _layout_of(layers: tuple[tuple[str, tuple[str, ...]], ...], links: tuple[tuple[str, str], ...]) -> MapLayout:
+    """:func:`layout` kept per chain shape: every region's map of a chain has the same boxes, only colours
+    differ (callers only read the layout)."""
+    return layout([{"stage": stage, "nodes": list(nodes)} for stage, nodes in layers],
+                  pd.DataFrame(list(links), columns=["source_node", "target_node"]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -235,34 +236,45 @@ def peer_bars(comparison: dict, focus: str) -> dict | None:
 
 
 ACTION_COLOURS = {"strengthen": "#1a9850", "supplement": "#4575b4", "extend": "#d73027", "watch": "#999999"}
+ACTION_LABELS = {"strengthen": "强链 strengthen", "supplement": "补链 supplement", "extend": "延链 extend",
+                 "watch": "观望 watch"}
 
 
-def quadrant(opportunities: dict) -> dict | None:
-    """Scatter of candidate links: x = relatedness, y = value uplift, bubble = national market."""
+def quadrant(opportunities: dict, target_url: Callable[[str], str] | None = None) -> dict | None:
+    """Scatter of candidate links: x = relatedness, y = value uplift, bubble = national market.
+
+    The report and the dashboard draw this same chart; the dashboard passes ``target_url`` (node id →
+    the link's target-list page), put in each point's ``customdata`` so a click opens it.
+    """
     points = opportunities.get("quadrant", {}).get("points") or []
     if not points:
         return None
     sizes = [p["size"] for p in points if not is_missing(p["size"]) and p["size"]]
     top = max(sizes) if sizes else 1.0
     data = []
-    for action, label in (("strengthen", "强链 strengthen"), ("supplement", "补链 supplement"),
-                          ("extend", "延链 extend"), ("watch", "观望 watch")):
+    for action, label in ACTION_LABELS.items():
         pts = [p for p in points if p["action"] == action]
         if not pts:
             continue
-        data.append({
+        trace = {
             "type": "scatter", "mode": "markers+text", "name": label,
             "x": [p["x"] for p in pts], "y": [p["y"] for p in pts],
             "text": [p["name_zh"] for p in pts], "textposition": "top center",
-            "customdata": [f"{p['name_zh']} {p['name_en']}" for p in pts],
-            "hovertemplate": "%{customdata}<br>relatedness %{x:.2f}<br>value uplift %{y:.2f}<extra></extra>",
-            "marker": {"color": ACTION_COLOURS[action], "opacity": 0.75,
+            "hovertext": [f"{p['name_zh']} {p['name_en']} · {p.get('label') or label}" for p in pts],
+            "hovertemplate": "%{hovertext}<br>relatedness %{x:.2f}<br>value uplift %{y:.2f}<extra></extra>",
+            "marker": {"color": ACTION_COLOURS[action], "opacity": 0.75, "line": {"width": 1, "color": "#333"},
                        "size": [10 + 30 * math.sqrt(p["size"] / top) if not is_missing(p["size"]) and p["size"] else 10
-                                for p in pts]}})
+                                for p in pts]}}
+        if target_url is not None:
+            trace["customdata"] = [target_url(p["node_id"]) for p in pts]
+        data.append(trace)
+    title = "机会象限 Opportunity quadrant (bubble = national market)"
+    if target_url is not None:
+        title += "（点击查看招商目标 click for targets）"
     return {"data": data, "layout": {
-        "title": {"text": "机会象限 Opportunity quadrant (bubble = national market)"}, "height": 460,
+        "title": {"text": title}, "height": 460,
         "xaxis": {"title": {"text": "关联度 relatedness"}, "range": [-0.05, 1.05]},
         "yaxis": {"title": {"text": "增值潜力 value uplift"}, "range": [-0.05, 1.15]},
         "shapes": [{"type": "line", "x0": 0.5, "x1": 0.5, "y0": 0, "y1": 1.1, "line": {"dash": "dot", "color": "#aaa"}},
                    {"type": "line", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5, "line": {"dash": "dot", "color": "#aaa"}}],
-        "margin": {"l": 50, "r": 10, "t": 40, "b": 50}}}
+        "margin": {"l": 50, "r": 10, "t": 50, "b": 50}, "legend": {"orientation": "h"}}}

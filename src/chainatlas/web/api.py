@@ -15,12 +15,12 @@ from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from chainatlas.errors import ChainAtlasError, DataError, StoreLocked
 from chainatlas.results import dumps
 from chainatlas.web.errors import WebError
 from chainatlas.web.reader import AtlasReader
+from chainatlas.web.responses import BodyTooLarge, error_response
 
 FORMATS = {"text/csv": "csv", "application/csv": "csv", "text/plain": "csv", "application/json": "json",
            "application/x-ndjson": "jsonl", "application/jsonl": "jsonl",
@@ -73,8 +73,6 @@ def _format(request: Request) -> str:
 
 
 async def import_file(request: Request) -> Response:
-    from chainatlas.web.app import BodyTooLarge, error_response
-
     try:
         check_token(request)
         fmt = _format(request)
@@ -113,7 +111,3 @@ async def import_file(request: Request) -> Response:
     except Exception as exc:
         return error_response(exc, request.url.path, "application/json")
     return Response(dumps(report) + "\n", media_type="application/json; charset=utf-8")
-
-
-def routes() -> list[Route]:
-    return [Route("/api/import/{kind}", import_file, methods=["POST"])]

@@ -11,8 +11,6 @@ every error, from any route or middleware, has one shape (see :mod:`chainatlas.w
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,15 +21,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chainatlas.web import api, assets, pages
 from chainatlas.web.errors import WebError, from_exception
 from chainatlas.web.reader import AtlasReader
-from chainatlas.web.render import render_error
-
-log = logging.getLogger("chainatlas.web")
+from chainatlas.web.responses import BodyTooLarge, error_response
+from chainatlas.web.routes import starlette_routes
 
 SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 MAX_BODY = 5 * 1024 * 1024  # bytes; the import endpoint's limit, enforced for every request
@@ -44,41 +39,6 @@ SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
-
-
-def wants_json(path: str, accept: str = "") -> bool:
-    """Whether an error at ``path`` is answered in JSON (``.json`` twins, the API, or JSON-only clients)."""
-    if path.endswith(".json") or path.startswith("/api/"):
-        return True
-    return "application/json" in accept and "text/html" not in accept
-
-
-def error_parts(exc: BaseException, path: str, accept: str = "") -> tuple[int, str, bytes, dict[str, str]]:
-    """The one error shape as status, content type, body and headers (see :func:`error_response`).
-
-    An unexpected failure (500) is logged with its traceback; a 503 (busy, an import running, the store
-    locked) is logged in one line: it is a state of the server, not a bug.
-    """
-    err = from_exception(exc)
-    if err.status == 503:
-        log.warning("503 %s %s: %s", err.type, path, err.message)
-    elif err.status >= 500:
-        log.error("error serving %s", path, exc_info=exc)
-    headers = dict(err.headers)
-    if wants_json(path, accept):
-        body = json.dumps(err.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        return err.status, "application/json; charset=utf-8", body.encode("utf-8"), headers
-    return err.status, "text/html; charset=utf-8", render_error(err).encode("utf-8"), headers
-
-
-def error_response(exc: BaseException, path: str, accept: str = "") -> Response:
-    """The one error shape: JSON for ``.json``/API paths, else an HTML page embedding the same fields."""
-    status, kind, body, headers = error_parts(exc, path, accept)
-    return Response(body, status, headers=headers, media_type=kind)
-
-
-class BodyTooLarge(Exception):
-    """Raised while reading a request body that outgrows the limit."""
 
 
 class Guard:
@@ -169,34 +129,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(err, request.url.path, request.headers.get("accept", ""))
 
 
-async def _static(request: Request) -> Response:
-    """Static files are answered on the event loop: they never wait behind computations."""
-    name = request.path_params["name"]
-    found = None if any(ord(c) < 32 or c == "\x7f" for c in name) else assets.load(name)
-    if found is None:
-        return error_response(WebError(404, f"no asset {name!r}"), request.url.path, request.headers.get("accept", ""))
-    body, kind = found
-    return Response(body, media_type=kind, headers={"cache-control": assets.LONG_CACHE})
-
-
-def create_app(db_path: Path, token: str | None = None, host: str | None = None) -> Starlette:
+def create_app(db_path: Path, token: str | None = None, host: str | None = None, warm: bool = False) -> Starlette:
     """The dashboard for the store at ``db_path``; write endpoints exist only when ``token`` is given.
 
     ``host`` is the address the server listens on: requests naming another host are refused (a
     loopback address also answers to ``localhost``); None or a wildcard address accepts any host.
+    ``warm`` computes each chain's facts and leaders in the background from the start (a server's
+    choice; one-off renderings and tests leave it off).
     """
     # computations hold the GIL for pandas work; a short switch interval hands it back to the event loop
     # (cached answers, static files) within a millisecond instead of five
     sys.setswitchinterval(SWITCH_INTERVAL)
     reader = AtlasReader(Path(db_path))
-    routes: list[BaseRoute] = [Route("/static/{name:path}", _static, methods=["GET"])]
-    routes += pages.routes()
-    if token:
-        routes += api.routes()
+    routes = starlette_routes(bool(token))
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         HTTPException: _http_error, BodyTooLarge: _http_error, Exception: _http_error}
     app = Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=allowed_hosts(host))], exception_handlers=handlers)
     app.state.reader = reader
+    if warm:
+        reader.warm_in_background()
     app.state.token = token
     return app
 

@@ -17,12 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from chainatlas.analysis.briefing import LIST_TITLES
+from chainatlas.atlas import Atlas
 from chainatlas.report import chainmap
 from chainatlas.report.briefcharts import points_chart, series_chart
 from chainatlas.report.labels import relabel, short
-from chainatlas.web.browse import _chain_id, _region_code
 from chainatlas.web.endpoint import Ask, Page
 from chainatlas.web.render import url
+from chainatlas.web.responses import error_response
 
 COLUMNS = {  # the columns each list shows on the page (the twin has all)
     "leading": ["node_name_zh", "rank", "name_zh", "region_name_zh", "basis", "quantity", "quantity_unit", "year",
@@ -44,13 +45,13 @@ def _rows(records: list[dict], columns: list[str]) -> dict:
 
 def lists(ask: Ask) -> Page:
     """The five lists of a region's chain, with the chain map and point map. Twin: ``lists R --chain C --json``."""
-    code = _region_code(ask, ask.path("region"))
-    cid = _chain_id(ask, ask.path("chain"))
+    code = ask.region_code(ask.path("region"))
+    cid = ask.chain_id(ask.path("chain"))
     ask.canonical(url("regions", code, "chains", cid, "lists"))
-    data = ask.reader.answer("lists", code, cid)
+    data = ask.reader.answer(Atlas.lists, code, cid)
 
     def write(path):
-        frames = ask.reader.ask("lists", code, cid).frames()
+        frames = ask.reader.ask(Atlas.lists, code, cid).frames()
         with pd.ExcelWriter(path, engine="openpyxl") as xl:
             for key, frame in frames.items():
                 flat = frame.map(lambda v: "、".join(map(str, v)) if isinstance(v, list) else v)
@@ -60,12 +61,12 @@ def lists(ask: Ask) -> Page:
     filename = f"lists-{code}-{cid}.xlsx"
     if not ask.html:
         return Page("lists", data, xlsx=write, filename=filename)
-    d = ask.reader.answer("diagnose", code, cid)
+    d = ask.reader.answer(Atlas.diagnose, code, cid)
     nodes, links = pd.DataFrame(d["nodes"]), pd.DataFrame(d["links"])
     svg = chainmap.map_svg(d["layers"], nodes, links if len(links) else
                            pd.DataFrame(columns=["source_node", "target_node"]),
                            link_prefix=url("chains", cid, "nodes") + "/")
-    points = ask.reader.answer("points", code, cid)
+    points = ask.reader.answer(Atlas.points, code, cid)
     tables = {k: _rows(data[k], COLUMNS[k]) for k in LIST_TITLES}
     r, c = data["region"], data["chain"]
     return Page(f"{r['name_zh']} · {c['name_zh']} 清单 {r['name_en']} {c['name_en']} lists", data,
@@ -77,9 +78,9 @@ def lists(ask: Ask) -> Page:
 
 def plan(ask: Ask) -> Page:
     """Plan targets against actual figures. Twin: ``chainatlas plan R --json``."""
-    code = _region_code(ask, ask.path("region"))
+    code = ask.region_code(ask.path("region"))
     ask.canonical(url("regions", code, "plan"))
-    data = ask.reader.answer("plan_progress", code)
+    data = ask.reader.answer(Atlas.plan_progress, code)
     if not ask.html:
         return Page("plan", data)
     r = data["region"]
@@ -89,15 +90,15 @@ def plan(ask: Ask) -> Page:
 
 def series(ask: Ask) -> Page:
     """Every figure of the region with several years. Twin: ``{"series": chainatlas series R --chain C --json}``."""
-    code = _region_code(ask, ask.path("region"))
+    code = ask.region_code(ask.path("region"))
     chain_name = ask.text("chain", required=False)
-    cid = _chain_id(ask, chain_name) if chain_name else None
+    cid = ask.chain_id(chain_name) if chain_name else None
     found = ask.reader.memo(("series_for", code, cid, ask.reader.generation),
-                            lambda: [s.to_dict() for s in ask.reader.ask("series_for", code, cid)])
+                            lambda: [s.to_dict() for s in ask.reader.ask(Atlas.series_for, code, cid)])
     data = {"region": code, "chain": cid, "series": found}
     if not ask.html:
         return Page("series", data)
-    r = ask.reader.answer("region", code)["region"]
+    r = ask.reader.answer(Atlas.region, code)["region"]
     charts = {f"series{i}": series_chart(s) for i, s in enumerate(found)}
     return Page(f"{r['name_zh']} 时间序列 {r['name_en']} time series", data, "briefing.html.j2",
                 {"kind": "series", "region": r, "series": found,
@@ -109,10 +110,10 @@ def series(ask: Ask) -> Page:
 
 def points(ask: Ask) -> Page:
     """Regions making the chain, sized by firms, at their coordinates. Twin: the facade's ``points``."""
-    code = _region_code(ask, ask.path("region"))
-    cid = _chain_id(ask, ask.path("chain"))
+    code = ask.region_code(ask.path("region"))
+    cid = ask.chain_id(ask.path("chain"))
     ask.canonical(url("regions", code, "chains", cid, "points"))
-    data = ask.reader.answer("points", code, cid)
+    data = ask.reader.answer(Atlas.points, code, cid)
     if not ask.html:
         return Page("points", data)
     r, c = data["region"], data["chain"]
@@ -128,20 +129,18 @@ DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 def brief_download(request: Request) -> Response:
     """The Word briefing of a region's chain as a download (same document as ``chainatlas brief``)."""
-    from chainatlas.web.app import error_response
-
     reader = request.app.state.reader
     ask = Ask(request, reader, "docx")
     try:
-        code = _region_code(ask, ask.path("region"))
-        cid = _chain_id(ask, ask.path("chain"))
+        code = ask.region_code(ask.path("region"))
+        cid = ask.chain_id(ask.path("chain"))
 
         def make() -> tuple[bytes, str]:
             with tempfile.TemporaryDirectory(prefix="chainatlas-web-brief-") as tmp:
                 out = Path(tmp) / "brief.docx"
                 reader.call(lambda a: a.brief(code, cid, out))
-                name = reader.call(lambda a: a.region_record(code)["name_zh"]
-                                   + a.tables["chains"].set_index("id").loc[cid, "name_zh"] + "简报.docx")
+                name = (reader.ask(Atlas.names, "regions")[code]["name_zh"]
+                        + reader.ask(Atlas.names, "chains")[cid]["name_zh"] + "简报.docx")
                 return out.read_bytes(), name
 
         body, name = reader.memo(("brief-docx", code, cid, reader.generation), make)

@@ -10,6 +10,8 @@ import difflib
 
 import pandas as pd
 
+from chainatlas.analysis.overview import MAP_MEASURES
+from chainatlas.atlas import Atlas
 from chainatlas.model.entities import LEVELS
 from chainatlas.report import chainmap
 from chainatlas.results import jsonable
@@ -19,19 +21,11 @@ from chainatlas.web.errors import WebError
 from chainatlas.web.render import url
 
 
-def _chain_id(ask: Ask, name: str) -> str:
-    return ask.reader.ask("resolve_chain", name)
-
-
-def _region_code(ask: Ask, name: str) -> str:
-    return ask.reader.ask("resolve_region", name)
-
-
 # ---------------------------------------------------------------------- home and search
 def home(ask: Ask) -> Page:
     """Chains and regions. Twin: ``{"chains": <chainatlas chains --json>, "regions": [provinces with firms]}``."""
-    chains = ask.reader.answer("chains")
-    firms = tables.firms_per_province(ask.reader)
+    chains = ask.reader.answer(Atlas.chains)
+    firms = ask.reader.ask(Atlas.firm_counts, "province")
     regions = [{**p, "firms": firms.get(p["code"], 0)} for p in tables.provinces(ask.reader)]
     data = {"chains": chains, "regions": regions}
     if not ask.html:
@@ -51,7 +45,7 @@ def _hit_href(ask: Ask, kind: str, key: str) -> str:
         chain = tables.chain_of_node(ask.reader).get(key)
         return url("chains", chain, "nodes", key) if chain else url("search", q=key)
     if kind == "enterprise":
-        region = tables.firm_regions(ask.reader).get(key)
+        region = ask.reader.ask(Atlas.firm_regions).get(key)
         return (url("regions", region) + f"#firm-{key}") if region else url("search", q=key)
     return url("search", q=key)
 
@@ -61,7 +55,7 @@ def search(ask: Ask) -> Page:
     q = ask.text("q", required=not ask.html)
     if not q:
         return Page("搜索 Search", None, "search.html.j2", {"q": "", "rows": []})
-    result = ask.reader.answer("search", q)
+    result = ask.reader.answer(Atlas.search, q)
     if not ask.html:
         return Page("search", result)
     rows = []
@@ -86,16 +80,16 @@ def _map_nodes(view_nodes: pd.DataFrame, counts: dict[str, int] | None, status: 
 
 def chain(ask: Ask) -> Page:
     """A chain upstream → downstream with national leaders per node. Twin: ``chain show C --json``."""
-    cid = _chain_id(ask, ask.path("chain"))
+    cid = ask.chain_id(ask.path("chain"))
     ask.canonical(url("chains", cid))
-    view = ask.reader.ask("chain", cid)
-    data = ask.reader.answer("chain", cid)
+    view = ask.reader.ask(Atlas.chain, cid)
+    data = ask.reader.answer(Atlas.chain, cid)
     if not ask.html:
         return Page("chain", data)
-    leaders = tables.node_leaders(ask.reader, cid)
+    leaders = ask.reader.ask(Atlas.node_leaders, cid)
     counts = {nid: e["national_firms"] for nid, e in leaders.items()}
     svg = chainmap.map_svg(view.layers, _map_nodes(view.nodes, counts), view.links,
-                               link_prefix=url("chains", cid, "nodes") + "/")
+                           link_prefix=url("chains", cid, "nodes") + "/")
     order = [nid for layer in view.layers for nid in layer["nodes"]]
     nodes = {n["id"]: n for n in data["nodes"]}
     rows = []
@@ -106,7 +100,7 @@ def chain(ask: Ask) -> Page:
         rows.append({"node": nodes[nid], "leaders": lead, "sources": ids})
     map_sources = sorted({s for n in data["nodes"] for s in [n.get("unit_value_source")] if s}
                          | {s for link in data["links"] for s in [link.get("source_id")] if s})
-    top = ask.reader.answer("compare", cid)
+    top = ask.reader.answer(Atlas.compare, cid)
     return Page(f"{view.chain['name_zh']} {view.chain['name_en']}", data, "chain.html.j2",
                 {"chain": data["chain"], "svg": svg, "rows": rows, "layers": data["layers"],
                  "shared": data["shared_nodes"], "map_sources": map_sources, "top": top["regions"],
@@ -116,69 +110,47 @@ def chain(ask: Ask) -> Page:
 def node(ask: Ask) -> Page:
     """One link of a chain: what it is, its inputs and outputs, who leads nationally, every firm making it.
 
-    Twin (no CLI equivalent): ``{"chain", "node", "inputs", "outputs", "chains", "leaders", "firms"}``.
+    Twin: ``chainatlas chain node C N --json`` (the facade's ``node_page(C, N)``).
     """
-    cid = _chain_id(ask, ask.path("chain"))
-    nid = ask.reader.ask("resolve_node", ask.path("node"))
-    members = ask.reader.atlas.members.get(cid, [])
-    if nid not in members:
-        raise WebError(404, f"node {nid!r} is not in chain {cid!r}", type="unknown_node",
-                       suggestions=difflib.get_close_matches(nid, members, n=3))
+    cid = ask.chain_id(ask.path("chain"))
+    nid = ask.node_id(ask.path("node"))
+    data = ask.reader.answer(Atlas.node_page, cid, nid)
     ask.canonical(url("chains", cid, "nodes", nid))
-    view = ask.reader.ask("chain", cid)
-    chain_rec = {k: view.chain[k] for k in ("id", "name_zh", "name_en")}
-    nodes = view.nodes.set_index("id", drop=False)
-    record = jsonable(nodes.loc[nid].to_dict())
-    names = {i: {"name_zh": nodes.loc[i, "name_zh"], "name_en": nodes.loc[i, "name_en"]} for i in nodes.index}
-    links = jsonable(view.links)
-    inputs = [{**link, **names.get(link["source_node"], {})} for link in links if link["target_node"] == nid]
-    outputs = [{**link, **names.get(link["target_node"], {})} for link in links if link["source_node"] == nid]
-    in_chains = sorted(c for c, ids in ask.reader.atlas.members.items() if nid in ids)
-    leaders = tables.node_leaders(ask.reader, cid, n=10).get(nid, {})
-    firms = tables.node_firms(ask.reader, cid, nid)
-    region_names = tables.region_names(ask.reader)
-    firm_rows = jsonable(firms[["enterprise_id", "name_zh", "name_en", "region", "province", "prefecture", "listed",
-                                "exchange", "stock_code", "year", "capacity", "output", "quantity_unit", "revenue",
-                                "source_id"]])
-    data = {"chain": chain_rec, "node": record, "inputs": inputs, "outputs": outputs, "chains": in_chains,
-            "leaders": {"province": leaders.get("province", []), "prefecture": leaders.get("prefecture", [])},
-            "firms": firm_rows}
     if not ask.html:
         return Page("node", data)
-    for f in firm_rows:
-        f["region_label"] = " ".join(region_names.get(f["region"], {}).get(k, "") for k in ("name_zh", "name_en"))
-    return Page(f"{record['name_zh']} {record['name_en']}", data, "node.html.j2",
-                {**data, "firms": firm_rows, "chains_named": [(c, c) for c in in_chains]})
+    region_names = tables.region_names(ask.reader)
+    firm_rows = [{**f, "region_label": " ".join(region_names.get(f["region"], {}).get(k, "")
+                                                for k in ("name_zh", "name_en"))} for f in data["firms"]]
+    return Page(f"{data['node']['name_zh']} {data['node']['name_en']}", data, "node.html.j2",
+                {**data, "firms": firm_rows, "chains_named": [(c, c) for c in data["chains"]]})
 
 
 # ---------------------------------------------------------------------- regions
 def region(ask: Ask) -> Page:
     """A region: its chains with peer ranks, indicators with sources, firms. Twin: ``region show R --json``."""
-    code = _region_code(ask, ask.path("region"))
+    code = ask.region_code(ask.path("region"))
     ask.canonical(url("regions", code))
-    data = ask.reader.answer("region", code)
+    data = ask.reader.answer(Atlas.region, code)
     if not ask.html:
         return Page("region", data)
     rec = data["region"]
     chain_rows = []
     if rec["level"] in LEVELS:
         for c in data["chains"]:
-            d = ask.reader.ask("diagnose", code, c["chain_id"])
+            d = ask.reader.ask(Atlas.diagnose, code, c["chain_id"])
             counts = d.nodes["status"].value_counts()
             chain_rows.append({**c, **{k: d.agglomeration.get(k) for k in (
                 "rank_by_firms", "regions_with_firms", "rank_by_value", "regions_with_value")},
                 "strong": int(counts.get("strong", 0)), "missing": int(counts.get("missing", 0)),
                 "links": len(d.nodes), "overall_share": d.overall_share, "sources": d.sources})
-    indicators = ask.reader.atlas.tables["indicators"].set_index("id")
-    node_names = dict(zip(ask.reader.atlas.tables["nodes"]["id"], ask.reader.atlas.tables["nodes"]["name_zh"],
-                          strict=True))
+    indicators = ask.reader.ask(Atlas.names, "indicators")
+    node_names = ask.reader.ask(Atlas.names, "nodes")
     obs = []
     for o in data["observations"]:
-        name = indicators.loc[o["indicator"]] if o["indicator"] in indicators.index else None
-        obs.append({**o, "indicator_zh": "" if name is None else name["name_zh"],
-                    "indicator_en": "" if name is None else name["name_en"],
-                    "node_zh": node_names.get(o.get("node_id") or "", "")})
-    all_chains = ask.reader.answer("chains")["rows"]
+        name = indicators.get(o["indicator"], {})
+        obs.append({**o, "indicator_zh": name.get("name_zh", ""), "indicator_en": name.get("name_en", ""),
+                    "node_zh": node_names.get(o.get("node_id") or "", {}).get("name_zh", "")})
+    all_chains = ask.reader.answer(Atlas.chains)["rows"]
     return Page(f"{rec['name_zh']} {rec['name_en']}", data, "region.html.j2",
                 {"region": rec, "parents": data["parents"], "chain_rows": chain_rows, "observations": obs,
                  "firms": data["enterprises"], "children": tables.children(ask.reader, code),
@@ -186,9 +158,14 @@ def region(ask: Ask) -> Page:
 
 
 # ---------------------------------------------------------------------- sources
+def _source_rows(ask: Ask) -> list[dict]:
+    return ask.reader.memo(("source-records", ask.reader.generation),
+                           lambda: jsonable(ask.reader.ask(Atlas.source_records)))
+
+
 def sources(ask: Ask) -> Page:
     """Every source record, anchored ``#src-ID``. Twin: the sources table as records."""
-    data = jsonable(ask.reader.atlas.tables["sources"])
+    data = _source_rows(ask)
     if not ask.html:
         return Page("sources", data)
     return Page("数据来源 Sources", data, "sources.html.j2", {"sources": data})
@@ -197,56 +174,32 @@ def sources(ask: Ask) -> Page:
 def source(ask: Ask) -> Page:
     """One source record. Twin: the record."""
     sid = ask.path("source")
-    table = ask.reader.atlas.tables["sources"]
-    found = table[table["id"] == sid]
-    if found.empty:
+    rows = _source_rows(ask)
+    found = [r for r in rows if r["id"] == sid]
+    if not found:
         raise WebError(404, f"unknown source {sid!r}", type="unknown_source",
-                       suggestions=difflib.get_close_matches(sid, list(table["id"]), n=3))
-    data = jsonable(found.iloc[0].to_dict())
+                       suggestions=difflib.get_close_matches(sid, [r["id"] for r in rows], n=3))
+    data = found[0]
     if not ask.html:
         return Page("source", data)
     return Page(f"来源 Source {sid}", data, "sources.html.j2", {"sources": [data], "single": True})
 
 
 # ---------------------------------------------------------------------- map
-MEASURES = {"firms": ("企业数 firms", "{:,.0f}"), "coverage": ("环节覆盖率 link coverage", "{:.0%}"),
-            "output_value": ("产值 output value (亿元)", "{:,.1f}")}
-
-
-def _province_values(ask: Ask, cid: str | None, measure: str) -> dict[str, float | None]:
-    codes = [p["code"] for p in tables.provinces(ask.reader)]
-    if measure == "firms":
-        counts = tables.firms_per_province(ask.reader, cid)
-        return {c: counts.get(c) for c in codes}
-    rows: dict[str, dict] = {}
-    for i in range(0, len(codes), 10):  # compare takes at most 10 regions at a time
-        for r in ask.reader.answer("compare", cid, codes[i:i + 10])["regions"]:
-            rows[r["region"]] = r
-    out: dict[str, float | None] = {}
-    for c in codes:
-        v = rows.get(c, {}).get(measure)
-        out[c] = None if v is None else (v / 1e8 if measure == "output_value" else v)
-    return out
-
-
 def region_map(ask: Ask) -> Page:
     """Provinces on a tile grid (or the user's GeoJSON) shaded by a measure; works offline.
 
-    Twin (no CLI equivalent): ``{"chain", "measure", "label", "tiles": [{code, row, col, names, value}]}``.
+    Twin: ``chainatlas map [--chain C] [--measure M] --json`` (the facade's ``map_view``):
+    ``{"chain", "measure", "label", "tiles": [{code, row, col, names, value}]}``.
     """
     chain_name = ask.text("chain")
-    cid = _chain_id(ask, chain_name) if chain_name else None
-    measure = ask.choice("measure", tuple(MEASURES), "firms")
-    if measure != "firms" and not cid:
-        raise WebError(400, f"measure {measure!r} needs a chain (?chain=aluminium)")
-    label, fmt = MEASURES[measure]
-    values = _province_values(ask, cid, measure)
-    chain_rec = None
-    if cid:
-        chain_rec = {k: ask.reader.ask("chain", cid).chain[k] for k in ("id", "name_zh", "name_en")}
-    data = {"chain": chain_rec, "measure": measure, "label": label, "tiles": tilegrid.tiles(values)}
+    cid = ask.chain_id(chain_name) if chain_name else None
+    measure = ask.choice("measure", tuple(MAP_MEASURES), "firms")
+    view = ask.reader.ask(Atlas.map_view, cid, measure)
+    data = ask.reader.answer(Atlas.map_view, cid, measure)
     if not ask.html:
         return Page("map", data)
+    values, label, fmt = view.values, view.label, view.number_format
     href = {c: (url("regions", c, "chains", cid) if cid else url("regions", c)) for c in values}
     grid = tilegrid.tile_svg(values, href, label, fmt)
     geo, geo_error = None, None
@@ -261,7 +214,8 @@ def region_map(ask: Ask) -> Page:
             geo = tilegrid.geojson_svg(path, values, href, names, label, fmt)
         except (ValueError, OSError) as exc:
             geo_error = str(exc)
-    chains = ask.reader.answer("chains")["rows"]
+    chains = ask.reader.answer(Atlas.chains)["rows"]
     return Page(f"地图 Map: {label}", data, "map.html.j2",
                 {"grid": grid, "geo": geo, "geo_error": geo_error, "geo_env": tilegrid.GEOJSON_ENV,
-                 "chain": chain_rec, "measure": measure, "measures": MEASURES, "chains": chains, "values": values})
+                 "chain": data["chain"], "measure": measure, "measures": MAP_MEASURES, "chains": chains,
+                 "values": values})

@@ -24,10 +24,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from chainatlas.atlas import Atlas
 from chainatlas.results import dumps
+from chainatlas.web import assets
 from chainatlas.web.errors import WebError
 from chainatlas.web.reader import AtlasReader, Busy
 from chainatlas.web.render import charts_json, render
+from chainatlas.web.responses import error_parts, error_response, wants_json
 
 MAX_TEXT = 200  # characters in any path part or query value
 MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json; charset=utf-8",
@@ -92,6 +95,20 @@ class Ask:
             raise WebError(400, f"query parameter {name!r} must be one of {', '.join(options)}, got {value!r}")
         return value
 
+    def region_code(self, name: str) -> str:
+        """The code of the region a path part or query value names (404 with suggestions if none)."""
+        return self.reader.ask(Atlas.resolve_region, name)
+
+    def chain_id(self, name: str) -> str:
+        return self.reader.ask(Atlas.resolve_chain, name)
+
+    def node_id(self, name: str) -> str:
+        return self.reader.ask(Atlas.resolve_node, name)
+
+    def year(self, low: int = 1949) -> int | None:
+        """The ``year`` query parameter, if given."""
+        return self.integer("year", None, low, 2100)
+
     def canonical(self, location: str) -> None:
         """Redirect an HTML request whose path parts are names, not ids (JSON answers in place).
 
@@ -153,8 +170,6 @@ class _Unrepeatable(Exception):  # noqa: N818 - carries a 5xx answer past the me
 
 def _answer(handler: Callable[[Ask], Page], ask: Ask, json_errors: bool) -> Parts:
     """The whole answer as data: a page, a redirect or an error in the one shape."""
-    from chainatlas.web.app import error_parts
-
     try:
         return _respond(handler, ask)
     except Redirect as moved:
@@ -178,8 +193,6 @@ def endpoint(handler: Callable[[Ask], Page], fmt: str) -> Callable[[Request], An
     in the reader's bounded pool (503 with ``Retry-After`` when it is full or an import is running)."""
 
     async def serve(request: Request) -> Response:
-        from chainatlas.web.app import error_response, wants_json
-
         reader: AtlasReader = request.app.state.reader
         accept = request.headers.get("accept", "")
         json_errors = wants_json(request.url.path, accept)
@@ -218,3 +231,13 @@ def twins(pattern: str, handler: Callable[[Ask], Page], xlsx: bool = False) -> l
         routes.append(Route(pattern + ".xlsx", endpoint(handler, "xlsx"), methods=["GET"]))
     routes.append(Route(pattern, endpoint(handler, "html"), methods=["GET"]))
     return routes
+
+
+async def static(request: Request) -> Response:
+    """Static files are answered on the event loop: they never wait behind computations."""
+    name = request.path_params["name"]
+    found = None if any(ord(c) < 32 or c == "\x7f" for c in name) else assets.load(name)
+    if found is None:
+        return error_response(WebError(404, f"no asset {name!r}"), request.url.path, request.headers.get("accept", ""))
+    body, kind = found
+    return Response(body, media_type=kind, headers={"cache-control": assets.LONG_CACHE})

@@ -14,27 +14,34 @@ answered run in :class:`ComputePool`, a few threads with a bounded queue. When t
 request is refused at once (503 with ``Retry-After``) instead of waiting without limit.
 
 Lock order (never the other way round): page entry → answer entry → question entry → atlas lock.
-Code running under the atlas lock (:meth:`call`) must not consult the memo. The caches filled
-before an atlas is published (``tables``, ``members``, ``region_levels``) may be read without a lock.
+Code running under the atlas lock (:meth:`call`) must not consult the memo. Handlers reach the atlas
+only through :meth:`call`, :meth:`ask` and :meth:`answer`, never directly.
+
+Why questions are passed as methods (``reader.ask(Atlas.diagnose, code, chain)``) and not as names:
+a reader and a type checker can follow a page to the facade method it calls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from chainatlas.atlas import Atlas, open_atlas
 
+log = logging.getLogger("chainatlas.web")
+
 T = TypeVar("T")
+P = ParamSpec("P")
 MAX_ENTRIES = 512
 COMPUTE_THREADS = 2  # the facade is serialised by one lock; a second thread renders meanwhile
-COMPUTE_QUEUE = 4  # questions waiting for a thread before new ones are refused with 503 (a few seconds of work)
+COMPUTE_QUEUE = 16  # questions waiting for a thread before new ones are refused with 503 (2–3 s of cold pages)
 RETRY_AFTER = 2  # seconds a refused client is asked to wait
 
 
@@ -81,14 +88,6 @@ def _key(value: Any) -> Hashable:
     return value
 
 
-def _warm(atlas: Atlas) -> Atlas:
-    """Fill the facade's table caches now, so requests never race to fill them."""
-    atlas.tables  # noqa: B018 - cached_property, read for its side effect
-    atlas.members  # noqa: B018
-    atlas.region_levels  # noqa: B018
-    return atlas
-
-
 class AtlasReader:
     """Serialised facade calls (:meth:`call`), memoised answers (:meth:`ask`, :meth:`answer`,
     :meth:`memo`) and an exclusive :meth:`writer`."""
@@ -103,7 +102,7 @@ class AtlasReader:
         self.generation = 0
         self.importing = threading.Event()  # set while an import writes the store
         self.pool = ComputePool()
-        self.atlas: Atlas = _warm(open_atlas(self.db_path, read_only=True))
+        self.atlas: Atlas = open_atlas(self.db_path, read_only=True).warm()
 
     # ------------------------------------------------------------------ reading
     def call(self, compute: Callable[[Atlas], T]) -> T:
@@ -111,14 +110,15 @@ class AtlasReader:
         with self._atlas_lock:
             return compute(self.atlas)
 
-    def ask(self, question: str, /, *args: Any, **kwargs: Any) -> Any:
-        """``atlas.<question>(*args, **kwargs)``, memoised (errors are not memoised)."""
-        key = ("ask", question, _key(args), _key(kwargs), self.generation)
-        return self.memo(key, lambda: self.call(lambda a: getattr(a, question)(*args, **kwargs)))
+    def ask(self, question: Callable[Concatenate[Atlas, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``question(atlas, *args, **kwargs)`` for a facade method such as ``Atlas.diagnose``, memoised
+        (errors are not memoised); callers treat the answer as read-only (it is shared)."""
+        key = ("ask", question.__qualname__, _key(args), _key(kwargs), self.generation)
+        return self.memo(key, lambda: self.call(lambda a: question(a, *args, **kwargs)))
 
-    def answer(self, question: str, /, *args: Any, **kwargs: Any) -> Any:
-        """``atlas.<question>(…).to_dict()``, memoised; callers treat it as read-only (it is shared)."""
-        key = ("answer", question, _key(args), _key(kwargs), self.generation)
+    def answer(self, question: Callable[Concatenate[Atlas, P], Any], /, *args: P.args, **kwargs: P.kwargs) -> Any:
+        """``question(atlas, …).to_dict()`` (the CLI's ``--json``), memoised; callers treat it as read-only."""
+        key = ("answer", question.__qualname__, _key(args), _key(kwargs), self.generation)
         return self.memo(key, lambda: self.ask(question, *args, **kwargs).to_dict())
 
     def peek(self, key: Hashable) -> Any | None:
@@ -151,9 +151,30 @@ class AtlasReader:
                     self._memo.popitem(last=False)
             return value
 
-    def has(self, method: str) -> bool:
-        """Whether this version of the facade offers ``method`` (pages appear as the facade grows)."""
-        return callable(getattr(self.atlas, method, None))
+    def warm_in_background(self) -> threading.Thread:
+        """Compute what every page of a chain reuses (its facts, the diagnoses of its leading provinces
+        and prefectures) in a background thread, one chain and level at a time under the atlas lock, so
+        visitors' questions are served in between and a chain's first page does not pay for it."""
+
+        def steps() -> list[Callable[[Atlas], object]]:
+            chains = self.call(lambda a: list(a.chains().rows["id"]))
+            out: list[Callable[[Atlas], object]] = []
+            for cid in chains:
+                out.append(lambda a, cid=cid: a.chain_facts(cid))
+                out += [lambda a, cid=cid, level=level: a.compare(cid, level=level)
+                        for level in ("prefecture", "province")]
+            return out
+
+        def run() -> None:
+            try:
+                for step in steps():
+                    self.call(step)
+            except Exception as exc:  # a closed store or a broken chain: pages compute it themselves
+                log.warning("warming the atlas stopped: %s", exc)
+
+        thread = threading.Thread(target=run, name="chainatlas-warm", daemon=True)
+        thread.start()
+        return thread
 
     # ------------------------------------------------------------------ writing
     @contextmanager
@@ -173,7 +194,7 @@ class AtlasReader:
                 finally:
                     writable.close()
             finally:
-                self.atlas = _warm(open_atlas(self.db_path, read_only=True))
+                self.atlas = open_atlas(self.db_path, read_only=True).warm()
                 with self._memo_lock:
                     self.generation += 1
                     self._memo.clear()

@@ -13,7 +13,6 @@ import re
 from markupsafe import Markup
 
 from chainatlas.report.io_section import render_io_section
-from chainatlas.web.browse import _chain_id, _region_code
 from chainatlas.web.endpoint import MAX_TEXT, Ask, Page
 from chainatlas.web.errors import WebError
 from chainatlas.web.render import url
@@ -47,9 +46,9 @@ def _many(ask: Ask, name: str) -> list[str]:
 def io_page(ask: Ask) -> Page:
     """Multipliers and linkages. Twin: ``chainatlas io multipliers [--region R] … --json``."""
     region = ask.text("region")
-    code = _region_code(ask, region) if region else None
+    code = ask.region_code(region) if region else None
     chain = ask.text("chain")
-    cid = _chain_id(ask, chain) if chain else None
+    cid = ask.chain_id(chain) if chain else None
     delta = _number(ask, "delta", 0.15, 0.0, 0.99)
     method = ask.choice("method", METHODS, "aflq")
     year = ask.integer("year", None, 2000, 2100)
@@ -67,8 +66,8 @@ def io_page(ask: Ask) -> Page:
 
 def whatif_page(ask: Ask) -> Page:
     """A scenario's before → after. Twin: ``chainatlas whatif R --chain C --add … --json``."""
-    code = _region_code(ask, ask.path("region"))
-    cid = _chain_id(ask, ask.path("chain"))
+    code = ask.region_code(ask.path("region"))
+    cid = ask.chain_id(ask.path("chain"))
     ask.canonical(url("regions", code, "chains", cid, "whatif"))
     add, remove = _many(ask, "add"), _many(ask, "remove")
     share = _number(ask, "local_sourcing", None, 0.0, 1.0)
