@@ -1241,14 +1241,14 @@ def _agglomeration(facts: ChainFacts, code: str, level: str | None, table: pd.Da
         out["output_value"] = float(mine) if mine is not None else None
         out["rank_by_value"] = int((values > mine).sum()) + 1 if mine is not None else None
         out["regions_with_value"] = int(len(values))
-        counts = _firms_per_region(facts, level)
+        counts = _chain_firms_per_region(facts, level)
         mine_f = counts.get(code)
         out["rank_by_firms"] = int((counts > mine_f).sum()) + 1 if mine_f is not None else None
         out["regions_with_firms"] = int(len(counts))
     return out
 
 
-def _firms_per_region(facts: ChainFacts, level: str) -> pd.Series:
+def _chain_firms_per_region(facts: ChainFacts, level: str) -> pd.Series:
     """Distinct firms making any node of the chain per region of ``level`` (counted once per chain)."""
     key = ("firms_per_region", level)
     if key not in facts.memo:
