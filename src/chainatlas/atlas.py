@@ -100,7 +100,7 @@ class Atlas:
     def _forget(self) -> None:
         for name in ("tables", "_whole_cache", "regions_frame", "_region_candidates", "_node_candidates", "_chain_candidates",
                      "_enterprise_candidates", "members", "region_levels", "firms_with_ancestors", "firm_groups", "_facts_cache", "_diagnosis_cache", "_graph_cache", "_capped", "_target_inputs", "_presence_cache",
-                     "_relatedness_cache", "_verified_cache"):
+                     "_relatedness_cache", "_verified_cache", "_resolved_cache"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -214,9 +214,15 @@ class Atlas:
         return lookup.enterprise_candidates(firms.to_dict(orient="records"))
 
     def _resolve(self, query: str, candidates: list[Candidate], error: type) -> str:
+        # a web page resolves the same few names dozens of times; each resolution scans every candidate
+        cache = self.__dict__.setdefault("_resolved_cache", {})
+        key = (error.__name__, str(query))
+        if key in cache:
+            return cache[key]
         match = resolve(str(query), candidates)
         if match.key is None:
             raise error(str(query), match.suggestions, ambiguous=bool(match.ambiguous))
+        cache[key] = match.key
         return match.key
 
     def resolve_region(self, query: str) -> str:
