@@ -177,3 +177,25 @@ def test_unverified_figures_are_marked_and_reported(shipped):
     warned = {f.subject for f in report.findings if f.rule == "unverified"}
     assert {"rg-changzhi-2022-eval", "rg-anhui-2023-industry"} <= warned
     assert report.ok  # a warning, not an error: the figure is shown, flagged
+
+
+def test_a_figure_its_note_calls_approximate_or_a_bound_is_stored_with_that_comparator():
+    """"about 66 GW", "约100万吨", "超过940GWh" are not exact figures: the comparator says so (≈, ≥, >),
+    so a diagnosis shows "≈ 66 GW" and a lower bound never caps or is capped as if exact."""
+    import csv
+    import re
+    from importlib import resources
+
+    words = re.compile(r"\babout\b|approximately|\bnearly\b|约|more than|超过", re.IGNORECASE)
+    # exact figures whose note uses such a word of *another* figure
+    exact = {("province_output.csv", "340000", "nev.vehicle", "2022"): "52.7 is as published; 'about 54.1' is a derived cross-check"}
+    root = resources.files("chainatlas.reference") / "data" / "observations"
+    slips = []
+    for path in sorted(p for p in root.iterdir() if p.name.endswith(".csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row_no, row in enumerate(csv.DictReader(handle), start=1):
+                key = (path.name, row["subject_id"], row["node_id"], row["year"])
+                if words.search(row.get("note") or "") and (row.get("comparator") or "=") == "=" and key not in exact:
+                    slips.append(f"{path.name} row {row_no}: {row['subject_id']} {row['node_id']} {row['indicator']} "
+                                 f"{row['year']} — {row['note'][:60]}")
+    assert not slips, "\n".join(slips)
