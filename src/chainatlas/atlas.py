@@ -535,15 +535,15 @@ class Atlas:
         inside = set(self.descendants(code))
         firms = self._firms_with_ancestors()
         neighbours = firms[(firms["province"] == province) & ~firms["region"].isin(inside)]["id"]
-        prod = self.tables["production"]
+        prod = self._whole("production")
         province_present = set(prod.loc[prod["enterprise_id"].isin(neighbours), "node_id"])
         members = set(status)
         graphs = self.__dict__.setdefault("_graph_cache", {})
         key = frozenset(members)
         if key not in graphs:
-            graphs[key] = chain_graph.build_graph(self.tables["nodes"], self.tables["links"], members)
+            graphs[key] = chain_graph.build_graph(self._whole("nodes"), self._whole("links"), members)
         g = graphs[key]
-        nodes = self.tables["nodes"].set_index("id", drop=False)
+        nodes = self._whole("nodes").set_index("id", drop=False)
         rec = self.region_record(code)
         return score_candidates(region={k: rec[k] for k in ("code", "name_zh", "name_en", "level")},
                                 chain_ids=chain_ids, nodes=nodes, graph=g, status=status, density=density,
@@ -559,7 +559,7 @@ class Atlas:
         return self.__dict__["_capped"]
 
     def _read_caps(self) -> dict[str, str]:
-        obs = self.tables["observations"]
+        obs = self._whole("observations")
         if "comparator" not in obs.columns:
             return {}
         caps = obs[(obs["subject_kind"] == "region") & (obs["subject_id"] == "100000")
@@ -571,13 +571,13 @@ class Atlas:
     def _target_inputs(self) -> dict:
         """What every target list reuses, computed once per atlas: latest production per firm × node,
         distinct firm × node pairs and firms with group key and the provinces their group is in."""
-        prod = self.tables["production"]
+        prod = self._whole("production")
         latest = prod.sort_values("year", kind="stable").drop_duplicates(["enterprise_id", "node_id"], keep="last")
         firms = self._firms_with_ancestors().copy()
         firms["group"] = firms["id"].map(self.firm_groups)
         firms["group_provinces"] = firms["group"].map(firms.groupby("group")["province"].nunique())
         return {"latest": latest, "made": prod[["enterprise_id", "node_id"]].drop_duplicates(), "firms": firms,
-                "nodes": self.tables["nodes"].set_index("id")}
+                "nodes": self._whole("nodes").set_index("id")}
 
     def targets(self, region: str, node: str | Opportunities, n: int = 20, top: int = 5,
                 weights: dict[str, float] | None = None) -> TargetList | list[TargetList]:
@@ -609,8 +609,8 @@ class Atlas:
                 substitute = True
         province = self.region_levels.set_index("code").loc[code, "province"]
         candidates = target_candidates(
-            makers=makers, firms=inputs["firms"], made=inputs["made"], links=self.tables["links"], nodes=nodes,
-            regions=self.tables["regions"], inside=set(self.descendants(code)), province=province,
+            makers=makers, firms=inputs["firms"], made=inputs["made"], links=self._whole("links"), nodes=nodes,
+            regions=self._whole("regions"), inside=set(self.descendants(code)), province=province,
             home={"lon": rec.get("lon"), "lat": rec.get("lat")}, substitute=substitute)
         return rank_targets(region=region_rec, node=node_rec, candidates=candidates, n=n, weights=weights)
 
@@ -1269,7 +1269,7 @@ class Atlas:
         extra = {"regions": ["level", "parent"], "enterprises": ["region"]}
         if kind not in ("regions", "chains", "nodes", "indicators", "enterprises"):
             raise ChainAtlasError(f"names are kept for regions, chains, nodes, indicators and enterprises, not {kind!r}")
-        frame = self.tables[kind]
+        frame = self._whole(kind)
         key = "code" if kind == "regions" else "id"
         cols = ["name_zh", "name_en", *extra.get(kind, [])]
         return {k: dict(zip(cols, v, strict=True))
@@ -1345,16 +1345,16 @@ class Atlas:
 
     def firm_regions(self) -> dict[str, str]:
         """firm id → the code of the region it is located in."""
-        firms = self.tables["enterprises"]
+        firms = self._whole("enterprises")
         return dict(zip(firms["id"], firms["region"], strict=True))
 
     def source_records(self) -> pd.DataFrame:
         """Every source record (id, title, publisher, date, address…)."""
-        return self.tables["sources"].copy()
+        return self._whole("sources").copy()
 
     def node_records(self, ids: list[str]) -> pd.DataFrame:
         """The node records (names, stage, unit, unit value and its source…) of the given node ids."""
-        nodes = self.tables["nodes"]
+        nodes = self._whole("nodes")
         return nodes[nodes["id"].isin(ids)].reset_index(drop=True)
 
     def warm(self, chains: bool = False) -> Atlas:

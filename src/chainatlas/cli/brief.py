@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         cid = a.resolve_chain(chain)
         if out is None:
             rec = a.region_record(code)
-            name = a.tables["chains"].set_index("id").loc[cid, "name_zh"]
+            name = a.table("chains").set_index("id").loc[cid, "name_zh"]
             out = Path(f"{rec['name_zh']}{name}简报.docx")
         with spinner("diagnosing, drawing figures and writing the briefing…"):
             path = a.brief(code, cid, out, year=year, settings=parse_pairs(set_, "--set"))

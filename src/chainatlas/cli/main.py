@@ -412,7 +412,7 @@ def targets(region: Annotated[str, typer.Argument(help="Region code or name.")],
     else:
         lists = a.targets(region, a.opportunities(region, chain), n=n, top=top)
     if xlsx is not None:
-        write_targets_xlsx(xlsx, lists, a.tables["sources"])
+        write_targets_xlsx(xlsx, lists, a.table("sources"))
     if json:
         emit_json(lists[0].to_dict() if node else [t.to_dict() for t in lists])
         return
