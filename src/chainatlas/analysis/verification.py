@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from chainatlas.analysis.diagnosis import Diagnosis
+from chainatlas.model.values import is_missing
 
 MARK = "†"
 LEGEND_ZH = "† 表示该数字所依据的资料来源尚未对照原始出处核实（来源表“核实”一栏不是“已核实”），仅供参考。"
@@ -57,13 +58,9 @@ def is_verified(sources: object, verified: frozenset[str]) -> bool:
     return bool(ids) and all(i in verified for i in ids)
 
 
-def _missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
 def _flag(value: object, sources: object, verified: frozenset[str]) -> bool | None:
     """The figure's mark: None where there is no figure, else whether its sources are all verified."""
-    return None if _missing(value) else is_verified(sources, verified)
+    return None if is_missing(value) else is_verified(sources, verified)
 
 
 def figure_sources(rec: dict, firm_sources: set[str]) -> tuple[list[str], list[str]]:
@@ -100,18 +97,22 @@ def mark_nodes(nodes: pd.DataFrame, verified: frozenset[str], firms: pd.DataFram
         for node, sid in zip(firms["node_id"], firms["source_id"], strict=True):
             if isinstance(sid, str) and sid:
                 by_node.setdefault(node, set()).add(sid)
-    q_flags, s_flags = [], []
-    for r in t.to_dict(orient="records"):
+    # column-wise: a diagnosis page marks every node, and a frame's records cost more than the marking
+    keys = ("node_id", "quantity", "quantity_sources", "national_sources", "quantity_basis", "evidence",
+            "national_share", "national_quantity", "unit_value", "unit_value_source")
+    columns = [t[k].tolist() if k in t.columns else [None] * len(t) for k in keys]
+    q_flags, s_flags, n_flags, u_flags = [], [], [], []
+    for values in zip(*columns, strict=True):
+        r = dict(zip(keys, values, strict=True))
         quantity, share = figure_sources(r, by_node.get(r["node_id"], set()))
         q_flags.append(_flag(r["quantity"], quantity, verified))
         s_flags.append(_flag(r["national_share"], share, verified))
-    rows = t.to_dict(orient="records")
+        n_flags.append(_flag(r["national_quantity"], r["national_sources"], verified))
+        u_flags.append(_flag(r["unit_value"], r["unit_value_source"], verified))
     t["quantity_verified"] = pd.Series(q_flags, index=t.index, dtype=object)
-    t["national_verified"] = pd.Series([_flag(r["national_quantity"], r["national_sources"], verified)
-                                        for r in rows], index=t.index, dtype=object)
+    t["national_verified"] = pd.Series(n_flags, index=t.index, dtype=object)
     t["share_verified"] = pd.Series(s_flags, index=t.index, dtype=object)
-    t["unit_value_verified"] = pd.Series([_flag(r["unit_value"], r["unit_value_source"], verified) for r in rows],
-                                         index=t.index, dtype=object)
+    t["unit_value_verified"] = pd.Series(u_flags, index=t.index, dtype=object)
     return t
 
 
@@ -126,12 +127,14 @@ def mark_firms(firms: pd.DataFrame, verified: frozenset[str]) -> pd.DataFrame:
 def mark_ladder(ladder: pd.DataFrame, verified: frozenset[str]) -> pd.DataFrame:
     """Add ``unit_value_verified`` and ``coefficient_verified`` to a value-ladder frame."""
     t = ladder.copy()
-    rows = t.to_dict(orient="records")
-    t["unit_value_verified"] = pd.Series([_flag(r.get("unit_value"), r.get("unit_value_source"), verified)
-                                          for r in rows], index=t.index, dtype=object)
-    t["coefficient_verified"] = pd.Series([None if _missing(r.get("coefficient_source"))
-                                           else is_verified(r.get("coefficient_source"), verified) for r in rows],
-                                          index=t.index, dtype=object)
+    def col(name: str) -> list:
+        return t[name].tolist() if name in t.columns else [None] * len(t)
+
+    t["unit_value_verified"] = pd.Series([_flag(v, src, verified) for v, src in
+                                          zip(col("unit_value"), col("unit_value_source"), strict=True)],
+                                         index=t.index, dtype=object)
+    t["coefficient_verified"] = pd.Series([None if is_missing(src) else is_verified(src, verified)
+                                           for src in col("coefficient_source")], index=t.index, dtype=object)
     return t
 
 
