@@ -210,6 +210,15 @@ def _drop_empty(year: _Year) -> _Year:
     return _Year(year.time, kept, year.locs[keep_r], year.prods[keep_p], False)
 
 
+
+def _grid_front(long: _Long) -> dict[str, pd.Series]:
+    """The label and value columns of a year given as a full grid: the input's own columns, not copies."""
+    front = {k: long.column(k).reset_index(drop=True) for k in ("loc", "prod")}
+    val = long.column("val")
+    front["val"] = val.reset_index(drop=True) if val.dtype == np.float64 and not val.hasnans else long.val
+    front["time"] = long.column("time").reset_index(drop=True)
+    return front
+
 def _year_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) -> pd.DataFrame:
     """The reference's long output for one year, built column by column without copies.
 
@@ -220,10 +229,7 @@ def _year_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict) ->
     n_l, n_p = year.values.shape
     n = n_l * n_p
     if year.grid:
-        front = {k: long.column(k).reset_index(drop=True) for k in ("loc", "prod")}
-        val = long.column("val")
-        front["val"] = val.reset_index(drop=True) if val.dtype == np.float64 and not val.hasnans else long.val
-        front["time"] = long.column("time").reset_index(drop=True)
+        front = _grid_front(long)
     else:
         front = {
             "loc": year.locs.take(np.repeat(np.arange(n_l), n_p)),
@@ -289,10 +295,7 @@ def _compact_frame(res: ComplexityResult, year: _Year, long: _Long, names: dict)
             flat[key] = _flat32(m, n_p)
         del m
     if year.grid:
-        front = {k: long.column(k).reset_index(drop=True) for k in ("loc", "prod")}
-        val = long.column("val")
-        front["val"] = val.reset_index(drop=True) if val.dtype == np.float64 and not val.hasnans else long.val
-        front["time"] = long.column("time").reset_index(drop=True)
+        front = _grid_front(long)
     else:
         rows = np.arange(n_l, dtype=_narrow_int(n_l))
         front = {"loc": _labels(year.locs, long.locs, np.repeat(rows, n_p)),

@@ -171,23 +171,8 @@ def score_candidates(
         rec = records[node]
         inputs = list(graph.predecessors(node)) if node in graph else []
         outputs = list(graph.successors(node)) if node in graph else []
-        uv = rec["unit_value"]
-        cost, cost_known = 0.0, bool(inputs)
-        weights_in, covered = [], []
-        for i in inputs:
-            coef = graph.edges[i, node].get("coefficient")
-            irec = records.get(i, {})
-            iuv = irec.get("unit_value", math.nan)
-            if is_missing(coef) and irec.get("unit") != rec["unit"]:
-                iuv = math.nan  # no coefficient between different units: the cost is not comparable
-            coef = 1.0 if is_missing(coef) else float(coef)
-            if is_missing(iuv):
-                cost_known = False
-            else:
-                cost += coef * float(iuv)
-            weights_in.append(coef * float(iuv) if not is_missing(iuv) else 1.0)
-            covered.append(i in present)
-        uplift = (float(uv) - cost) if not is_missing(uv) and (cost_known or not inputs) else math.nan
+        uplift, weights_in = _uplift(node, inputs, graph, records)
+        covered = [i in present for i in inputs]
         input_cov = (sum(wt for wt, c in zip(weights_in, covered, strict=True) if c) / sum(weights_in)
                      if inputs else 0.0)
         if outputs:
@@ -198,7 +183,7 @@ def score_candidates(
         rows.append({
             "node_id": node, "name_zh": rec["name_zh"], "name_en": rec["name_en"], "chain_id": chain_of.get(node),
             "stage": rec["stage"], "status": st, "action": classify_action(node, st, graph, present),
-            "unit": rec["unit"], "unit_value": uv, "uplift_per_unit": uplift,
+            "unit": rec["unit"], "unit_value": rec["unit_value"], "uplift_per_unit": uplift,
             "density": float(density.get(node, 0.0)), "input_coverage": input_cov, "market": market,
             "concentration": hhi, "openness": 0.5 if is_missing(hhi) else 1.0 - hhi,
             "distance": 1.0 - float(density.get(node, 0.0)),
@@ -320,27 +305,37 @@ def province_presence(pairs: pd.DataFrame, level: str, region_province: pd.Serie
     return pd.DataFrame(total - own > 0, index=region_province.index, columns=col)
 
 
-def _node_terms(node: str, graph: nx.DiGraph, records: dict, capped: dict[str, str]) -> dict:
-    """What :func:`score_candidates` derives for a node without looking at any region (same rules)."""
+def _uplift(node: str, inputs: list[str], graph: nx.DiGraph, records: dict) -> tuple[float, list[float]]:
+    """A node's value uplift (unit value − the cost of its direct inputs) and each input's weight.
+
+    An input's cost is coefficient × its unit value; without a coefficient between different units the
+    cost is not comparable and the uplift unknown. The weights (cost, else 1) weigh input coverage.
+    One rule for the single-region and the all-regions scorer, so they cannot drift apart.
+    """
     rec = records[node]
-    inputs = list(graph.predecessors(node)) if node in graph else []
-    outputs = list(graph.successors(node)) if node in graph else []
-    uv = rec["unit_value"]
-    cost, cost_known = 0.0, bool(inputs)
-    weights_in = []
+    cost, cost_known, weights_in = 0.0, bool(inputs), []
     for i in inputs:
         coef = graph.edges[i, node].get("coefficient")
         irec = records.get(i, {})
         iuv = irec.get("unit_value", math.nan)
         if is_missing(coef) and irec.get("unit") != rec["unit"]:
-            iuv = math.nan
+            iuv = math.nan  # no coefficient between different units: the cost is not comparable
         coef = 1.0 if is_missing(coef) else float(coef)
         if is_missing(iuv):
             cost_known = False
         else:
             cost += coef * float(iuv)
         weights_in.append(coef * float(iuv) if not is_missing(iuv) else 1.0)
+    uv = rec["unit_value"]
     uplift = (float(uv) - cost) if not is_missing(uv) and (cost_known or not inputs) else math.nan
+    return uplift, weights_in
+
+
+def _node_terms(node: str, graph: nx.DiGraph, records: dict, capped: dict[str, str]) -> dict:
+    """What :func:`score_candidates` derives for a node without looking at any region (same rules)."""
+    inputs = list(graph.predecessors(node)) if node in graph else []
+    outputs = list(graph.successors(node)) if node in graph else []
+    uplift, weights_in = _uplift(node, inputs, graph, records)
     belt: set[str] = set()
     if is_recycling(node) and node in graph:
         outs = set(outputs)

@@ -157,3 +157,14 @@ def emit_table_result(result: Any, csv: Path | None, json: bool) -> bool:
     if json:
         emit_json(result.to_dict())
     return json
+
+
+def emit_run(result: Any, out: Path | None, write: Callable[[Any, Path], None], json: bool) -> None:
+    """A national run's output: the ``--out`` file (format by suffix), else ``--json``, else its summary."""
+    if out is not None:
+        write(result, out)
+        console.print(f"wrote {out}")
+    elif json:
+        emit_json(result.to_dict())
+    else:
+        console.print(repr(result), markup=False)

@@ -14,6 +14,7 @@ from chainatlas.cli.common import (
     atlas,
     console,
     emit_json,
+    emit_run,
     emit_table_result,
     frame_table,
     handled,
@@ -223,14 +224,7 @@ def diagnose(region: Annotated[str | None, typer.Argument(help="Region code or n
     if chain is None:
         raise typer.BadParameter("--chain is required", param_hint="--chain")
     if all_:
-        run = atlas().diagnose_all(chain, level, year, parse_numbers(set_, "--set"))
-        if out is not None:
-            write_national_run(run, out)
-            console.print(f"wrote {out}")
-        elif json:
-            emit_json(run.to_dict())
-        else:
-            console.print(repr(run), markup=False)
+        emit_run(atlas().diagnose_all(chain, level, year, parse_numbers(set_, "--set")), out, write_national_run, json)
         return
     if region is None:
         raise typer.BadParameter("name a region, or use --all", param_hint="REGION")
@@ -374,13 +368,7 @@ def opportunities(region: Annotated[str | None, typer.Argument(help="Region code
         if chain is None:
             raise typer.BadParameter("--all needs --chain", param_hint="--chain")
         every = atlas().opportunities_all(chain, level, _weights(weights), year, parse_numbers(set_, "--set"))
-        if out is not None:
-            write_regional_opportunities(every, out)
-            console.print(f"wrote {out}")
-        elif json:
-            emit_json(every.to_dict())
-        else:
-            console.print(repr(every), markup=False)
+        emit_run(every, out, write_regional_opportunities, json)
         return
     if region is None:
         raise typer.BadParameter("name a region, or use --all with --chain", param_hint="REGION")
